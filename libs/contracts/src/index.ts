@@ -1,0 +1,10 @@
+export * from './streams';
+export * from './headers';
+export * from './command-definition';
+export * from './registry';
+export * from './gen/platform/common/v1/actor_pb';
+export * from './gen/platform/common/v1/envelope_pb';
+export * as tasksV1 from './tasks';
+export * as loginsV1 from './logins';
+export * as provisioningV1 from './provisioning';
+export * from './task-types';

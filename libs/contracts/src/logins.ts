@@ -1,0 +1,1 @@
+export * from './gen/platform/logins/v1/events_pb';

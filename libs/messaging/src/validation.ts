@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import { ValidationError, type Violation } from './command-errors';
+
+/**
+ * Checks a decoded command against its zod schema and turns every issue into
+ * a violation naming the field by its dotted path and the rule it broke.
+ */
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(result.error.issues.map(toViolation));
+}
+
+function toViolation(issue: z.core.$ZodIssue): Violation {
+  return {
+    field: issue.path.map(String).join('.') || '(command)',
+    rule: ruleOf(issue),
+    message: issue.message,
+  };
+}
+
+function ruleOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'too_small':
+      return issue.origin === 'string' && issue.minimum === 1 ? 'required' : `min:${String(issue.minimum)}`;
+    case 'too_big':
+      return `max:${String(issue.maximum)}`;
+    case 'invalid_format':
+      return `format:${issue.format}`;
+    case 'invalid_value':
+      return 'one_of';
+    case 'invalid_type':
+      return `type:${issue.expected}`;
+    default:
+      return issue.code;
+  }
+}

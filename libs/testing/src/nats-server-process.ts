@@ -1,0 +1,86 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { testEnv } from './env';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A nats-server process of the test's own, on its own port and store
+ * directory, so a test can stop and restart it without touching the shared
+ * server other tests use.
+ */
+export class NatsServerProcess {
+  private child: ChildProcess | undefined;
+
+  private constructor(
+    readonly port: number,
+    readonly storeDir: string,
+  ) {}
+
+  static async start(): Promise<NatsServerProcess> {
+    const server = new NatsServerProcess(await freePort(), mkdtempSync(join(tmpdir(), 'opsledger-nats-')));
+    await server.startProcess();
+    return server;
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+    this.child = undefined;
+  }
+
+  /** Same port, same store: what a pod restart looks like to clients. */
+  async restart(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await this.stop(signal);
+    await this.startProcess();
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop('SIGKILL');
+    rmSync(this.storeDir, { recursive: true, force: true });
+  }
+
+  private async startProcess(): Promise<void> {
+    this.child = spawn(testEnv.natsServerBin, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
+      stdio: 'ignore',
+    });
+    for (let i = 0; i < 200; i++) {
+      if (await canConnect(this.port)) return;
+      if (this.child.exitCode !== null) throw new Error(`nats-server exited with ${this.child.exitCode}`);
+      await sleep(25);
+    }
+    throw new Error(`nats-server did not listen on ${this.port}`);
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
