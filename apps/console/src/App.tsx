@@ -1,0 +1,26 @@
+import { Admin, Resource } from 'react-admin';
+import { authProvider } from './authProvider';
+import { dataProvider } from './dataProvider';
+import { ConsoleLayout } from './ConsoleLayout';
+import { unavailablePages } from './resources/unavailable';
+import tasks from './resources/tasks';
+
+/**
+ * One resource per page of DESIGN.md §1. Customers get only their tasks:
+ * the admin pages are not registered for them, so they are neither in the
+ * menu nor reachable by URL (and the gateway refuses their API anyway).
+ */
+export function App() {
+  return (
+    <Admin authProvider={authProvider} dataProvider={dataProvider} layout={ConsoleLayout} requireAuth disableTelemetry title="Ops Ledger">
+      {(role: string | undefined) => [
+        <Resource key="tasks" name="tasks" {...tasks} />,
+        ...(role === 'admin'
+          ? unavailablePages.map((page) => (
+              <Resource key={page.name} name={page.name} options={{ label: page.label }} list={page.list} icon={page.icon} />
+            ))
+          : []),
+      ]}
+    </Admin>
+  );
+}

@@ -1,0 +1,22 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+
+/**
+ * Listens to /api/live and refetches what a notice says changed: the list of
+ * that resource and the record itself. The browser's EventSource reconnects
+ * by itself and sends Last-Event-ID, so nothing is missed across a blip; a
+ * `reset` notice (gateway restarted) refetches everything shown.
+ */
+export function LiveUpdates() {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const source = new EventSource('/api/live');
+    source.addEventListener('change', (event) => {
+      const notice = JSON.parse((event as MessageEvent<string>).data) as { resource: string; id: string; change: string };
+      if (notice.change === 'reset') void queryClient.invalidateQueries();
+      else void queryClient.invalidateQueries({ queryKey: [notice.resource] });
+    });
+    return () => source.close();
+  }, [queryClient]);
+  return null;
+}

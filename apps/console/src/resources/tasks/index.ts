@@ -1,0 +1,11 @@
+import TaskIcon from '@mui/icons-material/PlaylistPlay';
+import { TaskList } from './TaskList';
+import { TaskShow } from './TaskShow';
+
+export default {
+  list: TaskList,
+  show: TaskShow,
+  icon: TaskIcon,
+  options: { label: 'Tasks' },
+  recordRepresentation: (record: { type: string; id: string }) => `${record.type} ${record.id.slice(0, 8)}`,
+};

@@ -1,0 +1,42 @@
+import EmailIcon from '@mui/icons-material/Email';
+import HistoryIcon from '@mui/icons-material/History';
+import LanIcon from '@mui/icons-material/Lan';
+import MarkEmailReadIcon from '@mui/icons-material/MarkEmailRead';
+import ScheduleIcon from '@mui/icons-material/Schedule';
+import StorageIcon from '@mui/icons-material/Storage';
+import { Card, CardContent, Typography } from '@mui/material';
+import type { ComponentType } from 'react';
+import { Title } from 'react-admin';
+
+/**
+ * Pages whose issues have not landed: each says so plainly and shows no
+ * data, sample or otherwise (it asks the API for nothing).
+ */
+function notAvailable(label: string): ComponentType {
+  return function NotAvailableYet() {
+    return (
+      <Card sx={{ mt: 2 }}>
+        <Title title={label} />
+        <CardContent>
+          <Typography variant="h6" gutterBottom>
+            {label} is not available yet
+          </Typography>
+          <Typography variant="body2" color="text.secondary">
+            This page arrives with its own issue. Until then it shows nothing: no sample data, no placeholders.
+          </Typography>
+        </CardContent>
+      </Card>
+    );
+  };
+}
+
+const page = (name: string, label: string, icon: ComponentType) => ({ name, label, icon, list: notAvailable(label) });
+
+export const unavailablePages = [
+  page('scheduled-jobs', 'Scheduler', ScheduleIcon),
+  page('email-templates', 'Email Templates', EmailIcon),
+  page('audit-log', 'Audit Log', HistoryIcon),
+  page('email-log', 'Email Log', MarkEmailReadIcon),
+  page('ip-log', 'IP Log', LanIcon),
+  page('provisioning-log', 'Provisioning Log', StorageIcon),
+];

@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+
+export type FilterOp = 'eq' | 'gte' | 'lte';
+
+/** One whitelisted filter: `filter={"<name>": value}` becomes `<column> <op> value`. */
+export interface FilterSpec {
+  column: string;
+  op: FilterOp;
+  schema: z.ZodType;
+}
+
+/**
+ * What a list endpoint accepts and how it maps to its table. Everything a
+ * caller sends is checked against this; nothing reaches SQL unparameterised
+ * and no column name comes from the request.
+ */
+export interface ResourceSpec<Row = Record<string, unknown>> {
+  resource: string;
+  table: string;
+  idColumn: string;
+  filters: Record<string, FilterSpec>;
+  /** Columns searched by the free-text `q` filter (case-insensitive substring). */
+  search?: string[];
+  /** API field → column, for `sort=["field","ASC"]`. */
+  sortable: Record<string, string>;
+  defaultSort: [field: string, order: 'ASC' | 'DESC'];
+  /** Sort fields whose values never change once written (e.g. createdAt): only these page by keyset underneath. */
+  keysetSorts: string[];
+  /** The column holding the owning customer's id: a customer sees only their own rows. */
+  ownerColumn?: string;
+  toJson(row: Row): Record<string, unknown>;
+  /** CSV columns, in order: header and how to read it from the JSON record. */
+  csv: [header: string, field: string][];
+}

@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { IdentityTables } from './identity-tables';
+import type { Principal } from './principal';
+import { newToken, tokenHash } from './secrets';
+
+const TOKEN_PREFIX = 'olt_';
+
+export async function createApiToken(db: Kysely<IdentityTables>, input: { userId: string; name: string; createdBy: string }) {
+  const token = newToken(TOKEN_PREFIX);
+  const row = await db
+    .insertInto('api_token')
+    .values({
+      id: uuidv7(),
+      user_id: input.userId,
+      name: input.name,
+      token_hash: tokenHash(token),
+      token_prefix: token.slice(0, 10),
+      created_by: input.createdBy,
+    })
+    .returning(['id', 'user_id', 'name', 'token_prefix', 'created_at'])
+    .executeTakeFirstOrThrow();
+  return { ...row, token };
+}
+
+export type TokenCheck =
+  { principal: Principal; tokenId: string } | { failure: 'invalid_token' | 'revoked_token'; email?: string; userId?: string };
+
+export async function checkApiToken(db: Kysely<IdentityTables>, token: string): Promise<TokenCheck> {
+  const row = await db
+    .selectFrom('api_token')
+    .innerJoin('user_account', 'user_account.id', 'api_token.user_id')
+    .select([
+      'api_token.id as tokenId',
+      'api_token.revoked_at',
+      'user_account.id',
+      'user_account.email',
+      'user_account.name',
+      'user_account.role',
+      'user_account.disabled',
+    ])
+    .where('api_token.token_hash', '=', tokenHash(token))
+    .executeTakeFirst();
+  if (!row) return { failure: 'invalid_token' };
+  if (row.revoked_at || row.disabled) return { failure: 'revoked_token', email: row.email, userId: row.id };
+  return { principal: { id: row.id, email: row.email, name: row.name, role: row.role, via: 'token' }, tokenId: row.tokenId };
+}
+
+export async function revokeApiToken(db: Kysely<IdentityTables>, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('api_token')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}

@@ -1,0 +1,138 @@
+import { HttpException, HttpStatus, UnauthorizedException } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Kysely } from 'kysely';
+import { findAccountByEmail } from './accounts';
+import { checkApiToken } from './api-tokens';
+import type { IdentityTables } from './identity-tables';
+import type { LoginAttempt, LoginEvents } from './login-events';
+import type { LoginThrottle } from './login-throttle';
+import type { Principal } from './principal';
+import { decoyVerify, verifyPassword } from './secrets';
+import { createSession, principalFromSession, SESSION_COOKIE } from './sessions';
+
+export const INVALID_CREDENTIALS = 'invalid email or password';
+
+export interface AuthSettings {
+  sessionTtlHours: number;
+  clientIp: (req: Request) => string;
+}
+
+/** A successful API token use is logged at most this often per token; every failure is logged. */
+const TOKEN_SUCCESS_LOG_INTERVAL_MS = 10 * 60_000;
+
+export class AuthService {
+  private readonly tokenLoggedAt = new Map<string, number>();
+  private readonly refusalLoggedAt = new Map<string, number>();
+
+  constructor(
+    private readonly db: Kysely<IdentityTables>,
+    private readonly throttle: LoginThrottle,
+    private readonly events: LoginEvents,
+    private readonly settings: AuthSettings,
+  ) {}
+
+  /** Panel sign-in. Every outcome is one LOGINS event (refusals sampled); every failure answers the same 401. */
+  async login(req: Request, email: string, password: string): Promise<{ principal: Principal; token: string; expiresAt: Date }> {
+    const client = this.client(req);
+    const attempt = { email, ip: client.ip, userAgent: client.userAgent, channel: 'panel' as const };
+    const reservation = await this.throttle.reserve({ email, ip: client.ip, channel: 'panel' });
+    if (reservation.retryAfterSeconds > 0) {
+      await this.recordRefusal({ ...attempt, result: 'rate_limited', reason: 'rate_limited' });
+      throw tooManyAttempts(reservation.retryAfterSeconds);
+    }
+    const account = await findAccountByEmail(this.db, email);
+    const valid = account ? await verifyPassword(account.password_hash, password) : await decoyVerify(password);
+    if (!account || !valid || account.disabled) {
+      const reason = !account ? 'unknown_account' : !valid ? 'bad_credentials' : 'disabled';
+      await this.events.record({ ...attempt, user: account, result: 'failed', reason });
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
+    }
+    await this.throttle.succeeded(reservation, email);
+    const session = await createSession(this.db, account.id, client, this.settings.sessionTtlHours);
+    await this.events.record({ ...attempt, user: account, result: 'succeeded', reason: '' });
+    return { principal: { id: account.id, email: account.email, name: account.name, role: account.role, via: 'session' }, ...session };
+  }
+
+  /** Who is calling /api: the bearer token if one is sent, else the session cookie. */
+  async authenticate(req: Request): Promise<Principal> {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer) return this.authenticateToken(req, bearer);
+    const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    const principal = cookie ? await principalFromSession(this.db, cookie) : undefined;
+    if (!principal) throw new UnauthorizedException('sign in required');
+    return principal;
+  }
+
+  private async authenticateToken(req: Request, token: string): Promise<Principal> {
+    const client = this.client(req);
+    const check = await checkApiToken(this.db, token);
+    if ('principal' in check) {
+      await this.logTokenUse(check.tokenId, check.principal, client);
+      return check.principal;
+    }
+    // Only failures are counted, so a valid token is never slowed by the limit.
+    const reservation = await this.throttle.reserve({ ip: client.ip, channel: 'api' });
+    if (reservation.retryAfterSeconds > 0) {
+      await this.recordRefusal({
+        email: check.email ?? '',
+        ip: client.ip,
+        userAgent: client.userAgent,
+        channel: 'api',
+        result: 'rate_limited',
+        reason: 'rate_limited',
+      });
+      throw tooManyAttempts(reservation.retryAfterSeconds);
+    }
+    await this.events.record({
+      email: check.email ?? '',
+      ip: client.ip,
+      userAgent: client.userAgent,
+      channel: 'api',
+      result: 'failed',
+      reason: check.failure,
+    });
+    throw new UnauthorizedException('invalid or revoked API token');
+  }
+
+  private async logTokenUse(tokenId: string, principal: Principal, client: { ip: string; userAgent: string }) {
+    const last = this.tokenLoggedAt.get(tokenId) ?? 0;
+    if (Date.now() - last <= TOKEN_SUCCESS_LOG_INTERVAL_MS) return;
+    this.tokenLoggedAt.set(tokenId, Date.now());
+    await this.events.record({
+      user: principal,
+      email: principal.email,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      channel: 'api',
+      result: 'succeeded',
+      reason: '',
+    });
+    await this.db.updateTable('api_token').set({ last_used_at: new Date() }).where('id', '=', tokenId).execute();
+  }
+
+  /**
+   * A refused attempt is recorded once per address and channel a minute: a
+   * flood of refusals must not flood the LOGINS stream (its failures before
+   * the refusal are each recorded).
+   */
+  private async recordRefusal(attempt: LoginAttempt) {
+    const key = `${attempt.channel}:${attempt.ip}`;
+    if (Date.now() - (this.refusalLoggedAt.get(key) ?? 0) < 60_000) return;
+    this.refusalLoggedAt.set(key, Date.now());
+    if (this.refusalLoggedAt.size > 10_000) this.refusalLoggedAt.clear();
+    await this.events.record(attempt);
+  }
+
+  private client(req: Request) {
+    const ip = this.settings.clientIp(req);
+    req.clientIp = ip;
+    return { ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 512) };
+  }
+}
+
+function tooManyAttempts(retryAfterSeconds: number): HttpException {
+  return new HttpException(
+    { statusCode: 429, message: `too many failed sign-ins; try again in ${retryAfterSeconds} s`, retryAfterSeconds },
+    HttpStatus.TOO_MANY_REQUESTS,
+  );
+}

@@ -1,0 +1,72 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { eventRegistry } from '@opsledger/contracts';
+import { contextSchema, migrateToLatest } from '@opsledger/db';
+import { ensureEventStream, EventStore } from '@opsledger/eventstore';
+import { NATS_CONNECTION } from '@opsledger/messaging';
+import type { Kysely } from 'kysely';
+import type { GatewayConfig } from '../gateway.config';
+import { DATABASE } from '../projections/projections.host';
+import { ApiTokensController } from './api-tokens.controller';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { clientIpResolver } from './client-ip';
+import { AUTH_COOKIE_OPTIONS } from './cookie-options';
+import type { IdentityTables } from './identity-tables';
+import { identityMigrations } from './identity.migrations';
+import { IDENTITY_DB } from './identity.tokens';
+import { LoginEvents } from './login-events';
+import { LoginThrottle } from './login-throttle';
+
+/** Accounts, sessions, API tokens, the guard on every /api route, and a LOGINS event per sign-in attempt. */
+@Module({})
+export class IdentityModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: IdentityModule,
+      global: true,
+      controllers: [AuthController, ApiTokensController],
+      providers: [
+        {
+          provide: IDENTITY_DB,
+          inject: [DATABASE],
+          useFactory: async (db: Kysely<any>) => {
+            const schema = contextSchema('identity', config.OPSLEDGER_PREFIX);
+            await migrateToLatest(db, schema, identityMigrations);
+            return db.withSchema(schema) as Kysely<IdentityTables>;
+          },
+        },
+        {
+          provide: LoginEvents,
+          inject: [NATS_CONNECTION],
+          useFactory: async (nc: NatsConnection) => {
+            const jsm = await jetstreamManager(nc);
+            await ensureEventStream(jsm, 'logins', { prefix: config.OPSLEDGER_PREFIX, replicas: config.STREAM_REPLICAS });
+            return new LoginEvents(new EventStore(jetstream(nc), jsm, eventRegistry, config.OPSLEDGER_PREFIX));
+          },
+        },
+        {
+          provide: AuthService,
+          inject: [IDENTITY_DB, LoginEvents],
+          useFactory: (db: Kysely<IdentityTables>, events: LoginEvents) =>
+            new AuthService(
+              db,
+              new LoginThrottle(db, {
+                perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+                perIp: config.LOGIN_MAX_FAILURES_PER_IP,
+                windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+              }),
+              events,
+              { sessionTtlHours: config.SESSION_TTL_HOURS, clientIp: clientIpResolver(config.TRUSTED_PROXIES) },
+            ),
+        },
+        { provide: AUTH_COOKIE_OPTIONS, useValue: { secure: config.COOKIE_SECURE } },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+      exports: [IDENTITY_DB, AuthService],
+    };
+  }
+}

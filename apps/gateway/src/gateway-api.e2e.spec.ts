@@ -1,0 +1,447 @@
+import { loginsV1 } from '@opsledger/contracts';
+import { createTestDatabase, createTestNats, type TestDatabase, type TestNats } from '@opsledger/testing';
+import { contextSchema } from '@opsledger/db';
+import { sql } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropContextSchemas, identityDb, seedAccounts, signIn, startTestGateway } from './test-support/test-gateway';
+import { createTaskEvent, loginEvents, recordAttemptEvent } from './test-support/streams';
+import { ensureEventStream } from '@opsledger/eventstore';
+
+let pg: TestDatabase;
+let nats: TestNats;
+let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+let accounts: Awaited<ReturnType<typeof seedAccounts>>;
+const cookies: Record<'admin' | 'alice' | 'bob', string> = { admin: '', alice: '', bob: '' };
+
+beforeAll(async () => {
+  pg = await createTestDatabase();
+  nats = await createTestNats();
+  accounts = await seedAccounts(await identityDb(pg, nats.prefix));
+  gateway = await startTestGateway(pg, nats, {
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+    LOGIN_MAX_FAILURES_PER_IP: '50',
+    LIVE_HEARTBEAT_MS: '200',
+    TRUSTED_PROXIES: 'loopback',
+  });
+  // Tasks of three owners, old to new, projected into the read model.
+  for (let i = 0; i < 30; i++) {
+    const owner = i % 3 === 0 ? accounts.alice.id : i % 3 === 1 ? accounts.bob.id : 'someone-else';
+    await createTaskEvent(nats, {
+      id: `t${String(i).padStart(2, '0')}`,
+      userId: owner,
+      type: i % 2 ? 'instance.backup' : 'instance.deploy',
+      at: new Date(Date.UTC(2026, 10, 1, 0, i)),
+    });
+  }
+  await until(async () => ((await (await get('/api/tasks?range=[0,99]', await adminCookie())).json()) as unknown[]).length === 30);
+  for (const who of ['alice', 'bob'] as const) cookies[who] = (await signIn(gateway.url, accounts[who].email, accounts.password)).cookie;
+});
+afterAll(async () => {
+  await gateway?.close();
+  await dropContextSchemas(pg, nats.prefix);
+  await nats.dispose();
+  await pg.dispose();
+});
+
+async function adminCookie() {
+  cookies.admin ||= (await signIn(gateway.url, accounts.admin.email, accounts.password)).cookie;
+  return cookies.admin;
+}
+const get = (path: string, cookie = '', headers: Record<string, string> = {}) =>
+  fetch(`${gateway.url}${path}`, { headers: { cookie, ...headers } });
+async function until(check: () => Promise<boolean>, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(50);
+  }
+}
+
+describe('sign-in', () => {
+  it('a right password sets an HttpOnly SameSite session cookie and answers the user', async () => {
+    const { res, cookie } = await signIn(gateway.url, 'Admin@Example.test', accounts.password);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ user: { id: accounts.admin.id, email: 'admin@example.test', name: 'Admin', role: 'admin' } });
+    expect(res.headers.get('set-cookie')).toMatch(/ol_session=.+; .*HttpOnly.*Secure.*SameSite=Lax/i);
+    expect((await (await get('/api/auth/me', cookie)).json()) as object).toMatchObject({ user: { role: 'admin' } });
+  });
+
+  it('a wrong password and an unknown email get the same generic 401', async () => {
+    const wrong = await signIn(gateway.url, accounts.bob.email, 'not-the-password');
+    const unknown = await signIn(gateway.url, 'nobody@example.test', 'not-the-password');
+    expect([wrong.res.status, unknown.res.status]).toEqual([401, 401]);
+    expect(await wrong.res.json()).toEqual(await unknown.res.json());
+    expect(wrong.cookie).toBe('');
+  });
+
+  it('a missing field is a 400 naming it', async () => {
+    const res = await fetch(`${gateway.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'a@b.c' }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { violations: unknown[] }).violations).toEqual([expect.objectContaining({ field: 'password' })]);
+  });
+
+  it('repeated failures on one account are refused with 429, even with the right password, while other accounts still sign in', async () => {
+    const email = 'alice@example.test';
+    for (let i = 0; i < 3; i++) expect((await signIn(gateway.url, email, 'wrong-password!')).res.status).toBe(401);
+    const limited = await signIn(gateway.url, email, accounts.password);
+    expect(limited.res.status).toBe(429);
+    expect(((await limited.res.json()) as { message: string }).message).toMatch(/try again in \d+ s/);
+    expect((await signIn(gateway.url, accounts.bob.email, accounts.password)).res.status).toBe(200);
+  });
+
+  it('repeated failures from one client address are refused with 429, whichever account they try', async () => {
+    const strict = await startTestGateway(pg, nats, { LOGIN_MAX_FAILURES_PER_IP: '3', TRUSTED_PROXIES: 'loopback' });
+    try {
+      const from = (ip: string) => ({ 'x-forwarded-for': ip });
+      for (const email of ['a@example.test', 'b@example.test', 'c@example.test']) {
+        expect((await signIn(strict.url, email, 'wrong-password!', from('192.0.2.77'))).res.status).toBe(401);
+      }
+      expect((await signIn(strict.url, accounts.bob.email, accounts.password, from('192.0.2.77'))).res.status).toBe(429);
+      expect((await signIn(strict.url, accounts.bob.email, accounts.password, from('192.0.2.78'))).res.status).toBe(200);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('parallel guesses cannot outrun the limit: they count against each other', async () => {
+    const strict = await startTestGateway(pg, nats, { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' });
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 12 }, () => signIn(strict.url, 'victim@example.test', 'guess-guess-guess').then((r) => r.res.status)),
+      );
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(3);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(9);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('logout ends the session', async () => {
+    const { cookie } = await signIn(gateway.url, accounts.bob.email, accounts.password);
+    expect((await fetch(`${gateway.url}/api/auth/logout`, { method: 'POST', headers: { cookie } })).status).toBe(204);
+    expect((await get('/api/auth/me', cookie)).status).toBe(401);
+  });
+});
+
+describe('roles', () => {
+  const adminRoutes: [string, string][] = [
+    ['GET', '/api/api-tokens'],
+    ['POST', '/api/api-tokens'],
+    ['DELETE', '/api/api-tokens/x'],
+    ['POST', '/api/tasks'],
+  ];
+  const signedInRoutes: [string, string][] = [
+    ...adminRoutes,
+    ['GET', '/api/tasks'],
+    ['GET', '/api/tasks/t00'],
+    ['GET', '/api/auth/me'],
+    ['GET', '/api/live'],
+  ];
+
+  it.each(signedInRoutes)('anonymous %s %s → 401', async (method, path) => {
+    expect((await fetch(`${gateway.url}${path}`, { method })).status).toBe(401);
+  });
+
+  it.each([
+    ['GET', '/API/api-tokens'],
+    ['DELETE', '/API/api-tokens/x'],
+    ['GET', '/Api/tasks'],
+  ])('a route spelled in another case is no way in: anonymous %s %s is refused', async (method, path) => {
+    expect([401, 404]).toContain((await fetch(`${gateway.url}${path}`, { method })).status);
+  });
+
+  it.each(adminRoutes)('customer %s %s → 403', async (method, path) => {
+    const res = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: { cookie: cookies.bob, 'content-type': 'application/json' },
+      body: method === 'GET' ? undefined : '{}',
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('a customer lists only their own tasks, and gets 404 for another customer’s', async () => {
+    const rows = (await (await get('/api/tasks?range=[0,99]', cookies.bob)).json()) as { id: string; userId: string }[];
+    expect(rows).toHaveLength(10);
+    expect(rows.every((r) => r.userId === accounts.bob.id)).toBe(true);
+    expect((await get('/api/tasks/t01', cookies.bob)).status).toBe(200);
+    const foreign = await get('/api/tasks/t00', cookies.bob);
+    expect(foreign.status).toBe(404);
+    expect(await foreign.json()).toMatchObject({ message: 'task t00 not found' });
+    // Filtering by another user does not widen the scope.
+    expect(
+      await (await get(`/api/tasks?filter=${encodeURIComponent(JSON.stringify({ userId: accounts.alice.id }))}`, cookies.bob)).json(),
+    ).toEqual([]);
+  });
+});
+
+describe('API tokens', () => {
+  it('an admin creates a token shown once; it authenticates as Bearer until revoked', async () => {
+    const created = await fetch(`${gateway.url}/api/api-tokens`, {
+      method: 'POST',
+      headers: { cookie: await adminCookie(), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'ci', userId: accounts.bob.id }),
+    });
+    expect(created.status).toBe(201);
+    const { id, token } = (await created.json()) as { id: string; token: string };
+    expect(token).toMatch(/^olt_/);
+    const listed = (await (await get('/api/api-tokens', await adminCookie())).json()) as Record<string, unknown>[];
+    expect(JSON.stringify(listed)).not.toContain(token);
+
+    const asBob = await get('/api/tasks', '', { authorization: `Bearer ${token}` });
+    expect(asBob.status).toBe(200);
+    expect(((await asBob.json()) as { userId: string }[]).every((t) => t.userId === accounts.bob.id)).toBe(true);
+
+    expect(
+      (await fetch(`${gateway.url}/api/api-tokens/${id}`, { method: 'DELETE', headers: { cookie: await adminCookie() } })).status,
+    ).toBe(204);
+    expect((await get('/api/tasks', '', { authorization: `Bearer ${token}` })).status).toBe(401);
+    expect((await get('/api/tasks', '', { authorization: 'Bearer olt_forged' })).status).toBe(401);
+  });
+});
+
+describe('lists', () => {
+  it('answers the ra-data-simple-rest contract: array body and Content-Range', async () => {
+    const res = await get('/api/tasks?sort=["createdAt","DESC"]&range=[0,9]', await adminCookie());
+    expect(res.headers.get('content-range')).toBe('tasks 0-9/30');
+    const rows = (await res.json()) as { id: string }[];
+    expect(rows.map((r) => r.id)).toEqual(['t29', 't28', 't27', 't26', 't25', 't24', 't23', 't22', 't21', 't20']);
+  });
+
+  it('walks pages forward without gaps or repeats (keyset underneath), and jumps straight to a deep page', async () => {
+    const seen: string[] = [];
+    for (let start = 0; start < 30; start += 7) {
+      const rows = (await (await get(`/api/tasks?sort=["createdAt","ASC"]&range=[${start},${start + 6}]`, await adminCookie())).json()) as {
+        id: string;
+      }[];
+      seen.push(...rows.map((r) => r.id));
+    }
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => `t${String(i).padStart(2, '0')}`));
+    const deep = (await (await get('/api/tasks?sort=["createdAt","ASC"]&range=[25,26]', await adminCookie())).json()) as { id: string }[];
+    expect(deep.map((r) => r.id)).toEqual(['t25', 't26']);
+  });
+
+  it('filters by whitelisted fields and a time window', async () => {
+    const filter = encodeURIComponent(
+      JSON.stringify({ type: 'instance.backup', createdAt_gte: '2026-11-01T00:10:00Z', createdAt_lte: '2026-11-01T00:19:00Z' }),
+    );
+    const res = await get(`/api/tasks?filter=${filter}&sort=["createdAt","ASC"]`, await adminCookie());
+    expect(((await res.json()) as { id: string }[]).map((r) => r.id)).toEqual(['t11', 't13', 't15', 't17', 't19']);
+    expect(res.headers.get('content-range')).toBe('tasks 0-4/5');
+  });
+
+  it.each([
+    ['an unknown filter field', `filter=${encodeURIComponent('{"owner":"x"}')}`, 'filter.owner'],
+    ['a malformed filter value', `filter=${encodeURIComponent('{"status":"exploded"}')}`, 'filter.status'],
+    ['a bad time', `filter=${encodeURIComponent('{"createdAt_gte":"yesterday"}')}`, 'filter.createdAt_gte'],
+    ['filter that is not JSON', 'filter=%7Bnope', 'filter'],
+    ['an unsortable field', 'sort=["password","ASC"]', 'sort'],
+    ['a range too large', 'range=[0,100000]', 'range'],
+    ['an inherited name as a filter', `filter=${encodeURIComponent('{"constructor":1}')}`, 'filter.constructor'],
+    ['an inherited name as a sort', 'sort=["toString","ASC"]', 'sort'],
+  ])('%s is a 400 naming it', async (_name, query, field) => {
+    const res = await get(`/api/tasks?${query}`, await adminCookie());
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { violations: { field: string }[] }).violations.map((v) => v.field)).toContain(field);
+  });
+
+  it('a remembered page start is dropped when rows were added since: the next page reads as by offset', async () => {
+    const page = async (start: number) =>
+      (
+        (await (
+          await get(
+            `/api/tasks?filter=${encodeURIComponent('{"userId":"someone-else"}')}&range=[${start},${start + 2}]`,
+            await adminCookie(),
+          )
+        ).json()) as { id: string }[]
+      ).map((r) => r.id);
+    expect(await page(0)).toEqual(['t29', 't26', 't23']);
+    await createTaskEvent(nats, { id: 'newer-1', userId: 'someone-else', at: new Date(Date.UTC(2026, 10, 2)) });
+    await until(async () => (await get('/api/tasks/newer-1', await adminCookie())).status === 200);
+    expect(await page(3)).toEqual(['t23', 't20', 't17']);
+  });
+
+  it('CSV cells that a spreadsheet would run as formulas are quoted as text', async () => {
+    await createTaskEvent(nats, { id: 'formula', userId: 'formula-owner', type: '=HYPERLINK("http://evil")' });
+    await until(async () => (await get('/api/tasks/formula', await adminCookie())).status === 200);
+    const csv = await (
+      await get(`/api/tasks?format=csv&filter=${encodeURIComponent('{"userId":"formula-owner"}')}`, await adminCookie())
+    ).text();
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
+  });
+
+  it('past 10,000 matching rows the total is the planner’s estimate, and says so', async () => {
+    // Rows written straight into the read model: what is measured is the count, not the projection.
+    const table = sql.table(`${contextSchema('tasks', nats.prefix)}.task`);
+    await sql`insert into ${table} (id, type, status, progress, attempt, user_id, hypervisor_id, instance_id, created_at, updated_at, version)
+      select 'bulk-' || g, 'instance.backup', 'completed', 100, 1, 'bulk-owner', 'hv', 'vm', now(), now(), 0 from generate_series(1, 12000) g`.execute(
+      pg.db,
+    );
+    await sql`analyze ${table}`.execute(pg.db);
+    const filter = encodeURIComponent('{"userId":"bulk-owner"}');
+    const res = await get(`/api/tasks?filter=${filter}&range=[0,9]`, await adminCookie());
+    expect(res.headers.get('x-total-estimated')).toBe('true');
+    const total = Number(res.headers.get('content-range')!.split('/')[1]);
+    expect(total).toBeGreaterThan(10_000);
+    // A small filtered list stays exact and unmarked.
+    const exact = await get(`/api/tasks?filter=${encodeURIComponent(JSON.stringify({ userId: accounts.alice.id }))}`, await adminCookie());
+    expect(exact.headers.get('x-total-estimated')).toBeNull();
+  });
+
+  it('exports the filtered list as CSV with the same filters', async () => {
+    const filter = encodeURIComponent(JSON.stringify({ userId: accounts.alice.id }));
+    const res = await get(`/api/tasks?filter=${filter}&sort=["createdAt","ASC"]`, await adminCookie(), { accept: 'text/csv' });
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await res.text()).trim().split('\n');
+    expect(lines[0]).toBe('id,type,status,progress,attempt,user_id,error,created_at,updated_at');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['t00', 't03', 't06', 't09', 't12', 't15', 't18', 't21', 't24', 't27']);
+    expect(lines[1]).toContain('2026-11-01T00:00:00.000Z');
+  });
+});
+
+describe('provisioning log', () => {
+  it('lists entries newest first with filters and shows one with both payloads and its diagnosis; customers get 403', async () => {
+    await ensureEventStream(nats.jsm, 'provisioning', { prefix: nats.prefix });
+    await recordAttemptEvent(nats, {
+      id: 'pa-1',
+      domain: 'ada.example',
+      success: false,
+      diagnosisCode: 'bad_token',
+      at: new Date(Date.UTC(2026, 10, 20)),
+    });
+    await recordAttemptEvent(nats, { id: 'pa-2', domain: 'lin.example', success: true, at: new Date(Date.UTC(2026, 10, 21)) });
+    await until(async () => (await get('/api/provisioning-log/pa-2', await adminCookie())).status === 200);
+
+    const all = (await (await get('/api/provisioning-log', await adminCookie())).json()) as { id: string }[];
+    expect(all.map((e) => e.id)).toEqual(['pa-2', 'pa-1']);
+    const failed = (await (
+      await get(`/api/provisioning-log?filter=${encodeURIComponent('{"status":"failed","q":"ada"}')}`, await adminCookie())
+    ).json()) as { id: string }[];
+    expect(failed.map((e) => e.id)).toEqual(['pa-1']);
+
+    const entry = (await (await get('/api/provisioning-log/pa-1', await adminCookie())).json()) as Record<string, any>;
+    expect(entry).toMatchObject({
+      status: 'failed',
+      domain: 'ada.example',
+      diagnosis: { code: 'bad_token', fix: expect.stringContaining('API token') },
+    });
+    expect(entry.request.headers.authorization).toBe('[redacted]');
+    expect(entry.response).toEqual({ status: 401, body: { error: 'Access denied: invalid API token' } });
+
+    expect((await get('/api/provisioning-log', cookies.bob)).status).toBe(403);
+    expect((await get(`/api/provisioning-log?filter=${encodeURIComponent('{"status":"meh"}')}`, await adminCookie())).status).toBe(400);
+  });
+});
+
+describe('live updates (SSE)', () => {
+  async function openStream(cookie: string, lastEventId?: string) {
+    const controller = new AbortController();
+    const res = await fetch(`${gateway.url}/api/live`, {
+      headers: { cookie, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    const notices: { id: string; data: { resource: string; id: string; change: string } }[] = [];
+    let buffer = '';
+    void (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buffer += new TextDecoder().decode(value);
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const id = /^id: (.+)$/m.exec(frame)?.[1];
+            const data = /^data: (.+)$/m.exec(frame)?.[1];
+            if (id && data) notices.push({ id, data: JSON.parse(data) });
+          }
+        }
+      } catch {
+        // aborted
+      }
+    })();
+    return { res, notices, close: () => controller.abort() };
+  }
+
+  it('delivers change notices only to those who may see the record, and resumes from Last-Event-ID', async () => {
+    const admin = await openStream(await adminCookie());
+    const bob = await openStream(cookies.bob);
+    expect(admin.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+
+    await createTaskEvent(nats, { id: 'live-alice', userId: accounts.alice.id });
+    await createTaskEvent(nats, { id: 'live-bob', userId: accounts.bob.id });
+    await until(async () => admin.notices.some((n) => n.data.id === 'live-bob'));
+    expect(admin.notices.map((n) => n.data)).toEqual(
+      expect.arrayContaining([
+        { resource: 'tasks', id: 'live-alice', change: 'created' },
+        { resource: 'tasks', id: 'live-bob', change: 'created' },
+      ]),
+    );
+    await until(async () => bob.notices.some((n) => n.data.id === 'live-bob'));
+    expect(bob.notices.map((n) => n.data.id)).not.toContain('live-alice');
+
+    // Disconnect, miss a change, reconnect with the last id seen: the missed change arrives.
+    const lastSeen = admin.notices.at(-1)!.id;
+    admin.close();
+    bob.close();
+    await createTaskEvent(nats, { id: 'while-away', userId: accounts.bob.id });
+    await until(async () => (await get('/api/tasks/while-away', await adminCookie())).status === 200);
+    const resumed = await openStream(await adminCookie(), lastSeen);
+    await until(async () => resumed.notices.some((n) => n.data.id === 'while-away'));
+    expect(resumed.notices.map((n) => n.data.id)).not.toContain('live-bob');
+    resumed.close();
+
+    // A stream ends with its session.
+    const { cookie } = await signIn(gateway.url, accounts.bob.email, accounts.password);
+    const ending = await fetch(`${gateway.url}/api/live`, { headers: { cookie } });
+    await fetch(`${gateway.url}/api/auth/logout`, { method: 'POST', headers: { cookie } });
+    const drained = await Promise.race([ending.text().then(() => 'ended'), sleep(5_000).then(() => 'still open')]);
+    expect(drained).toBe('ended');
+
+    // An id from before a restart (unknown epoch) is told to reset.
+    const stale = await openStream(await adminCookie(), 'deadbeef-1');
+    await until(async () => stale.notices.length > 0);
+    expect(stale.notices[0]!.data).toEqual({ resource: '*', id: '*', change: 'reset' });
+    stale.close();
+  });
+});
+
+describe('every sign-in attempt is a LOGINS event', () => {
+  it('with the client IP from X-Forwarded-For only when the peer is a trusted proxy (IPv4-mapped normalised)', async () => {
+    const before = (await loginEvents(nats)).length;
+    await signIn(gateway.url, accounts.admin.email, accounts.password, {
+      'x-forwarded-for': '::ffff:198.51.100.4',
+      'user-agent': 'trusted-test',
+    });
+    const untrusted = await startTestGateway(pg, nats, { TRUSTED_PROXIES: '10.0.0.0/8' });
+    try {
+      await signIn(untrusted.url, accounts.admin.email, 'wrong-password!', {
+        'x-forwarded-for': '203.0.113.9',
+        'user-agent': 'untrusted-test',
+      });
+    } finally {
+      await untrusted.close();
+    }
+    await fetch(`${gateway.url}/api/tasks`, { headers: { authorization: 'Bearer olt_nope', 'user-agent': 'api-test' } });
+
+    const events = (await loginEvents(nats)).slice(before);
+    expect(events.map((e) => [e.userAgent, e.ip, e.channel, e.result, e.reason])).toEqual([
+      ['trusted-test', '198.51.100.4', loginsV1.LoginChannel.PANEL, loginsV1.LoginResult.SUCCEEDED, ''],
+      ['untrusted-test', '127.0.0.1', loginsV1.LoginChannel.PANEL, loginsV1.LoginResult.FAILED, 'bad_credentials'],
+      ['api-test', '127.0.0.1', loginsV1.LoginChannel.API, loginsV1.LoginResult.FAILED, 'invalid_token'],
+    ]);
+    expect(events[0]).toMatchObject({ userId: accounts.admin.id, email: 'admin@example.test' });
+  });
+
+  it('failed, unknown and rate-limited attempts are all recorded', async () => {
+    const all = await loginEvents(nats);
+    const reasons = new Set(all.map((e) => e.reason));
+    expect([...reasons]).toEqual(expect.arrayContaining(['bad_credentials', 'unknown_account', 'rate_limited', '']));
+  });
+});
