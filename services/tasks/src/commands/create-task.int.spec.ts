@@ -1,0 +1,72 @@
+import { ActorKind, eventRegistry, Source, tasksV1 } from '@opsledger/contracts';
+import { ensureEventStream, EventStore } from '@opsledger/eventstore';
+import { CommandClient, serveCommands, ValidationError } from '@opsledger/messaging';
+import { startTelemetry } from '@opsledger/telemetry';
+import { createTestNats, type TestNats } from '@opsledger/testing';
+import { trace } from '@opentelemetry/api';
+import { v7 as uuidv7 } from 'uuid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTaskHandler } from './create-task.handler';
+import { taskRef } from './task-ref';
+
+let nats: TestNats;
+let client: CommandClient;
+let store: EventStore;
+const otel = startTelemetry('tasks-test');
+
+beforeAll(async () => {
+  nats = await createTestNats();
+  await ensureEventStream(nats.jsm, 'tasks', { prefix: nats.prefix });
+  store = new EventStore(nats.js, nats.jsm, eventRegistry, nats.prefix);
+  serveCommands(nats.nc, [createTaskHandler({ store, newId: uuidv7, now: () => new Date() })], { prefix: nats.prefix, queue: 'tasks' });
+  client = new CommandClient(nats.nc, nats.prefix);
+});
+afterAll(async () => {
+  await nats.dispose();
+  await otel.shutdown();
+});
+
+const staff = { userId: 'admin-1', kind: ActorKind.STAFF };
+const target = { userId: 'u-1', hypervisorId: 'hv-1', instanceId: 'i-1' };
+
+describe('CreateTask through NATS', () => {
+  it('an invalid field comes back to the caller as a validation error naming the field and rule', async () => {
+    const error = await client
+      .send(tasksV1.CreateTaskCommand, { actor: staff, type: 'instance.explode', target: { ...target, instanceId: 'i 1; drop' } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const violations = (error as ValidationError).violations;
+    expect(violations).toContainEqual({ field: 'type', rule: 'one_of', message: expect.stringContaining('instance.deploy') });
+    expect(violations).toContainEqual({ field: 'target.instanceId', rule: 'format:regex', message: 'letters, digits, _ and - only' });
+  });
+
+  it('a missing target and actor are named too', async () => {
+    const error = (await client.send(tasksV1.CreateTaskCommand, { type: 'instance.deploy' }).catch((e: unknown) => e)) as ValidationError;
+    expect(error.violations.map((v) => v.field).sort()).toEqual(['actor', 'target']);
+  });
+
+  it('a valid command appends TaskCreated carrying the actor, source and the caller’s trace', async () => {
+    const tracer = trace.getTracer('test');
+    const { taskId, traceId } = await tracer.startActiveSpan('console click', async (span) => {
+      const result = await client.send(tasksV1.CreateTaskCommand, {
+        actor: staff,
+        source: Source.CONSOLE,
+        type: 'instance.deploy',
+        target,
+      });
+      span.end();
+      return { taskId: result.taskId, traceId: span.spanContext().traceId };
+    });
+
+    const [event, ...rest] = await store.read(taskRef(taskId));
+    expect(rest).toHaveLength(0);
+    expect(event).toMatchObject({
+      type: 'platform.tasks.v1.TaskCreated',
+      actor: { kind: 'staff', id: 'admin-1' },
+      source: 'console',
+      data: { taskId, type: 'instance.deploy', attempt: 1, target: { userId: 'u-1', hypervisorId: 'hv-1', instanceId: 'i-1' } },
+    });
+    // The event's traceparent belongs to the same trace as the caller's span: command → service → event.
+    expect(event!.traceparent?.split('-')[1]).toBe(traceId);
+  });
+});

@@ -1,0 +1,59 @@
+import { tasksV1 } from '@opsledger/contracts';
+import type { CommandHandler } from '@opsledger/messaging';
+import { z } from 'zod';
+import { actorOf, sourceOf } from './command-actor';
+import { actorSchema, type CreateTaskDeps } from './create-task.handler';
+import { executeTaskCommand } from './execute-task-command';
+import { asCommandError } from './task-command-errors';
+
+const taskId = z.string().min(1).max(64);
+
+/** Cancel: only a pending task (409 with the rule otherwise). */
+export function cancelTaskHandler(
+  deps: CreateTaskDeps,
+): CommandHandler<typeof tasksV1.CancelTaskCommand.command, typeof tasksV1.CancelTaskCommand.result> {
+  return {
+    definition: tasksV1.CancelTaskCommand,
+    schema: z.object({ actor: actorSchema, taskId, reason: z.string().max(500) }),
+    async handle(command, meta) {
+      const { version } = await asCommandError(() =>
+        executeTaskCommand(
+          deps,
+          command.taskId,
+          { kind: 'CancelTask', reason: command.reason || 'cancelled by an operator', now: deps.now() },
+          {
+            actor: actorOf(command.actor),
+            source: sourceOf(command.source),
+            traceparent: meta.traceparent,
+          },
+        ),
+      );
+      return { taskId: command.taskId, version: BigInt(version) };
+    },
+  };
+}
+
+/** Retry: only a failed task of an idempotent type, as a new attempt (409 with the rule otherwise). */
+export function retryTaskHandler(
+  deps: CreateTaskDeps,
+): CommandHandler<typeof tasksV1.RetryTaskCommand.command, typeof tasksV1.RetryTaskCommand.result> {
+  return {
+    definition: tasksV1.RetryTaskCommand,
+    schema: z.object({ actor: actorSchema, taskId }),
+    async handle(command, meta) {
+      const { version } = await asCommandError(() =>
+        executeTaskCommand(
+          deps,
+          command.taskId,
+          { kind: 'RetryTask', now: deps.now() },
+          {
+            actor: actorOf(command.actor),
+            source: sourceOf(command.source),
+            traceparent: meta.traceparent,
+          },
+        ),
+      );
+      return { taskId: command.taskId, version: BigInt(version) };
+    },
+  };
+}
