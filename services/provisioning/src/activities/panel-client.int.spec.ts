@@ -1,0 +1,55 @@
+import { PanelSim } from '@opsledger/panel-sim';
+import { freePort } from '@opsledger/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callPanel, type PanelServer } from './panel-client';
+
+const TOKEN = 'panel-token-s3cr3t';
+const sim = new PanelSim({ token: TOKEN });
+let server: PanelServer;
+let https: PanelServer;
+beforeAll(async () => {
+  const { httpUrl, httpsUrl } = await sim.start();
+  server = { apiUrl: httpUrl, apiToken: TOKEN, tlsVerify: true, timeoutMs: 2_000 };
+  https = { ...server, apiUrl: httpsUrl };
+});
+afterAll(() => sim.stop());
+
+const create = (username: string, pkg = 'Business') => ({
+  method: 'POST' as const,
+  path: '/json-api/v1/accounts',
+  body: { domain: `${username}.example`, username, password: 'account-pa55word', package: pkg },
+});
+
+describe('one call to the panel, as the provisioning log keeps it', () => {
+  it('a success: the request and response are kept, the token and password are not', async () => {
+    const exchange = await callPanel(server, create('ada'));
+    expect(exchange).toMatchObject({ ok: true, diagnosis: undefined, response: { status: 201 } });
+    expect(exchange.request.headers.authorization).toBe('[redacted]');
+    expect(exchange.request.body).toMatchObject({ username: 'ada', password: '[redacted]' });
+    expect(JSON.stringify(exchange)).not.toMatch(/panel-token-s3cr3t|account-pa55word/);
+  });
+
+  it.each<[string, () => Promise<Parameters<typeof callPanel>>, string, boolean]>([
+    [
+      'connection refused (wrong api_url)',
+      async () => [{ ...server, apiUrl: `http://127.0.0.1:${await freePort()}` }, create('x1')],
+      'unreachable',
+      true,
+    ],
+    ['wrong token', async () => [{ ...server, apiToken: 'stale' }, create('x2')], 'bad_token', false],
+    ['username exists', async () => [server, create('ada')], 'account_exists', false],
+    ['package name mismatch', async () => [server, create('x3', 'business')], 'package_not_found', false],
+    ['self-signed certificate, verification on', async () => [https, create('x4')], 'tls_untrusted', false],
+  ])('%s → %s', async (_name, args, code, retryable) => {
+    const exchange = await callPanel(...(await args()));
+    expect(exchange.ok).toBe(false);
+    expect(exchange.diagnosis).toMatchObject({ code, retryable });
+    expect(JSON.stringify(exchange)).not.toContain(TOKEN);
+  });
+
+  it('504 from a slow panel is a retryable timeout; verification off reaches the HTTPS panel', async () => {
+    await fetch(`${server.apiUrl}/_sim/faults`, { method: 'POST', body: JSON.stringify({ mode: 'slow', delayMs: 100, count: 1 }) });
+    expect((await callPanel(server, create('slow'))).diagnosis).toMatchObject({ code: 'timeout', retryable: true });
+    expect((await callPanel({ ...https, tlsVerify: false }, create('tls-off'))).ok).toBe(true);
+  });
+});

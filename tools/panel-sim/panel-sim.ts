@@ -1,0 +1,166 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { generate } from 'selfsigned';
+
+export interface PanelAccount {
+  domain: string;
+  username: string;
+  package: string;
+  state: 'active' | 'suspended';
+}
+
+export interface PanelFault {
+  /** `slow`: answer 504 Gateway Time-out after `delayMs`; `drop`: close the connection without an answer. */
+  mode: 'slow' | 'drop';
+  delayMs?: number;
+  /** How many requests it affects; absent: until removed. */
+  count?: number;
+}
+
+export interface PanelSimOptions {
+  /** The API token the panel accepts (Authorization: Bearer …). */
+  token: string;
+  /** Packages defined on the panel; names are case-sensitive, as on a real panel. */
+  packages?: string[];
+  host?: string;
+}
+
+/**
+ * A hosting panel's account API, simulated over HTTP and HTTPS. Its
+ * failures come from the data, the way a real panel's do: a wrong token is
+ * 401, an existing username 422 "account already exists", an unknown
+ * package "Package not found", and the HTTPS listener's certificate is
+ * self-signed. Slowness (504) and dropped connections are set through
+ * POST /_sim/faults.
+ */
+export class PanelSim {
+  readonly accounts = new Map<string, PanelAccount>();
+  private faults: PanelFault[] = [];
+  private http: Server | undefined;
+  private https: Server | undefined;
+  private readonly packages: string[];
+
+  constructor(private readonly options: PanelSimOptions) {
+    this.packages = options.packages ?? ['Starter', 'Business', 'Pro'];
+  }
+
+  async start(): Promise<{ httpUrl: string; httpsUrl: string }> {
+    const host = this.options.host ?? '127.0.0.1';
+    const pems = await generate([{ name: 'commonName', value: 'panel.localhost' }], {
+      extensions: [
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 7, ip: '127.0.0.1' },
+            { type: 2, value: 'localhost' },
+          ],
+        },
+      ],
+    });
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.route(req, res);
+    this.http = createHttpServer(handler);
+    this.https = createHttpsServer({ key: pems.private, cert: pems.cert }, handler);
+    await Promise.all([this.http, this.https].map((s) => new Promise<void>((resolve) => s.listen(0, host, resolve))));
+    return { httpUrl: this.httpUrl, httpsUrl: this.httpsUrl };
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${(this.http!.address() as AddressInfo).port}`;
+  }
+
+  get httpsUrl(): string {
+    return `https://127.0.0.1:${(this.https!.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const server of [this.http, this.https]) {
+      server?.closeAllConnections();
+      await new Promise((resolve) => server?.close(resolve));
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://panel');
+    try {
+      if (url.pathname === '/_sim/faults' && req.method === 'POST') return this.addFault(await body(req), res);
+      if (url.pathname === '/_sim/faults' && req.method === 'DELETE') return void ((this.faults = []), json(res, 200, { faults: [] }));
+      if (url.pathname === '/_sim/accounts' && req.method === 'GET') return json(res, 200, { accounts: [...this.accounts.values()] });
+
+      const fault = this.takeFault();
+      if (fault?.mode === 'drop') return void req.socket.destroy();
+      if (fault?.mode === 'slow') {
+        await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 2_000));
+        return void res.writeHead(504, { 'content-type': 'text/html' }).end('<html><body><h1>504 Gateway Time-out</h1></body></html>');
+      }
+      if (req.headers.authorization !== `Bearer ${this.options.token}`)
+        return json(res, 401, { error: 'Access denied: invalid API token' });
+      return await this.accountApi(req, url, res);
+    } catch (error) {
+      json(res, 400, { error: (error as Error).message });
+    }
+  }
+
+  private async accountApi(req: IncomingMessage, url: URL, res: ServerResponse) {
+    if (url.pathname === '/json-api/v1/accounts' && req.method === 'POST') {
+      const input = await body(req);
+      for (const field of ['domain', 'username', 'password', 'package']) {
+        if (typeof input[field] !== 'string' || !input[field]) return json(res, 400, { error: `${field} is required` });
+      }
+      const username = input.username as string;
+      if (this.accounts.has(username)) return json(res, 422, { error: 'account already exists', username });
+      if (!this.packages.includes(input.package as string)) return json(res, 422, { error: `Package not found: ${String(input.package)}` });
+      const account: PanelAccount = { domain: input.domain as string, username, package: input.package as string, state: 'active' };
+      this.accounts.set(username, account);
+      return json(res, 201, { result: 'ok', account });
+    }
+    const action = /^\/json-api\/v1\/accounts\/([\w.-]+)(?:\/(suspend|unsuspend))?$/.exec(url.pathname);
+    const account = action && this.accounts.get(action[1]!);
+    if (!action || !account)
+      return json(res, 404, { error: action ? `account ${action[1]} not found` : `no route ${req.method} ${url.pathname}` });
+    if (req.method === 'DELETE' && !action[2]) {
+      this.accounts.delete(account.username);
+      return json(res, 200, { result: 'ok', terminated: account.username });
+    }
+    if (req.method === 'POST' && action[2]) {
+      account.state = action[2] === 'suspend' ? 'suspended' : 'active';
+      return json(res, 200, { result: 'ok', account });
+    }
+    return json(res, 405, { error: `${req.method} not allowed here` });
+  }
+
+  private addFault(input: Record<string, unknown>, res: ServerResponse) {
+    if (input.mode !== 'slow' && input.mode !== 'drop') return json(res, 400, { error: 'mode: one of slow, drop' });
+    if (input.count !== undefined && !(Number.isInteger(input.count) && (input.count as number) > 0))
+      return json(res, 400, { error: 'count: a positive integer' });
+    const fault: PanelFault = {
+      mode: input.mode,
+      ...(input.count ? { count: input.count as number } : {}),
+      ...(typeof input.delayMs === 'number' ? { delayMs: input.delayMs } : {}),
+    };
+    this.faults.push(fault);
+    json(res, 201, { fault });
+  }
+
+  private takeFault(): PanelFault | undefined {
+    const fault = this.faults[0];
+    if (fault?.count !== undefined && --fault.count <= 0) this.faults.shift();
+    return fault;
+  }
+}
+
+async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let raw = '';
+  for await (const chunk of req) {
+    raw += chunk;
+    if (raw.length > 65_536) throw new Error('body too large');
+  }
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as unknown;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+function json(res: ServerResponse, status: number, value: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+}
