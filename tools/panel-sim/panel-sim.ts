@@ -36,6 +36,8 @@ export interface PanelSimOptions {
  */
 export class PanelSim {
   readonly accounts = new Map<string, PanelAccount>();
+  /** Every account password received, so tests can prove none of them leaked into a log. */
+  readonly passwordsReceived: string[] = [];
   private faults: PanelFault[] = [];
   private http: Server | undefined;
   private https: Server | undefined;
@@ -107,6 +109,7 @@ export class PanelSim {
       for (const field of ['domain', 'username', 'password', 'package']) {
         if (typeof input[field] !== 'string' || !input[field]) return json(res, 400, { error: `${field} is required` });
       }
+      this.passwordsReceived.push(input.password as string);
       const username = input.username as string;
       if (this.accounts.has(username)) return json(res, 422, { error: 'account already exists', username });
       if (!this.packages.includes(input.package as string)) return json(res, 422, { error: `Package not found: ${String(input.package)}` });

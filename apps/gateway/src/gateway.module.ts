@@ -8,7 +8,9 @@ import { HealthModule, loggingModule, natsReady, postgresReady, projectionsReady
 import type { Kysely } from 'kysely';
 import { CommandErrorFilter } from './api/http-errors.filter';
 import { ListReader } from './api/list/list-reader';
+import { PanelServersController } from './api/provisioning/panel-servers.controller';
 import { ProvisioningLogController } from './api/provisioning/provisioning-log.controller';
+import { ServicesController } from './api/provisioning/services.controller';
 import { PROVISIONING_DB, PROVISIONING_READER, TASKS_DB, TASKS_READER } from './api/read-models.tokens';
 import { WorkersController } from './api/tasks/workers.controller';
 import { TasksController } from './api/tasks/tasks.controller';
@@ -19,6 +21,8 @@ import { publishTaskNotices } from './live/task-notices';
 import { DATABASE, ProjectionsHost } from './projections/projections.host';
 import { ProjectionsModule } from './projections/projections.module';
 import { provisioningLogProjection } from './projections/provisioning/provisioning-log.projection';
+import { servicesProjection } from './projections/provisioning/services.projection';
+import { publishLogEntryNotices, publishServiceNotices } from './live/provisioning-notices';
 import { taskListProjection } from './projections/tasks/task-list.projection';
 
 /**
@@ -41,7 +45,8 @@ export class GatewayModule {
           settings: { prefix: config.OPSLEDGER_PREFIX, replicas: config.STREAM_REPLICAS },
           projections: (db, hub) => [
             { projection: taskListProjection(tasksSchema), onCommitted: publishTaskNotices(db.withSchema(tasksSchema), hub) },
-            { projection: provisioningLogProjection(provisioningSchema) },
+            { projection: provisioningLogProjection(provisioningSchema), onCommitted: publishLogEntryNotices(hub) },
+            { projection: servicesProjection(provisioningSchema), onCommitted: publishServiceNotices(hub) },
           ],
         }),
         IdentityModule.forRoot(config),
@@ -57,7 +62,14 @@ export class GatewayModule {
           ? [ServeStaticModule.forRoot({ rootPath: config.CONSOLE_DIST, exclude: ['/api/{*path}', '/healthz', '/readyz'] })]
           : []),
       ],
-      controllers: [TasksController, WorkersController, ProvisioningLogController, LiveController],
+      controllers: [
+        TasksController,
+        WorkersController,
+        ProvisioningLogController,
+        ServicesController,
+        PanelServersController,
+        LiveController,
+      ],
       providers: [
         { provide: TASKS_READER, inject: [DATABASE], useFactory: (db: Kysely<any>) => new ListReader(db.withSchema(tasksSchema)) },
         { provide: TASKS_DB, inject: [DATABASE], useFactory: (db: Kysely<any>) => db.withSchema(tasksSchema) },

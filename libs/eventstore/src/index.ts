@@ -10,3 +10,4 @@ export * from './projection/projection-runner';
 export * from './projection/runner-tables';
 export * from './projection/transient-errors';
 export * from './handle-command';
+export * from './command-actor';

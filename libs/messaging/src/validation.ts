@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError, type Violation } from './command-errors';
 
 /**
@@ -35,3 +35,9 @@ function ruleOf(issue: z.core.$ZodIssue): string {
       return issue.code;
   }
 }
+
+/** The sender every command must carry, so the events it causes name who did it. */
+export const actorSchema = z.object(
+  { userId: z.string().min(1), kind: z.number().int().min(1, 'actor kind is required') },
+  'actor is required',
+);

@@ -46,7 +46,7 @@ export async function seedAccounts(db: Kysely<IdentityTables>) {
 
 /** Drops the schemas the gateway created for this prefix. */
 export async function dropContextSchemas(pg: TestDatabase, prefix: string) {
-  for (const context of ['identity', 'tasks', 'tasks_service', 'provisioning'])
+  for (const context of ['identity', 'tasks', 'tasks_service', 'provisioning', 'provisioning_service'])
     await sql`drop schema if exists ${sql.id(contextSchema(context, prefix))} cascade`.execute(pg.db);
 }
 

@@ -50,6 +50,10 @@ export class ServiceRuleViolation extends Error {
   override readonly name = 'ServiceRuleViolation';
 }
 
+export class ServiceNotFound extends Error {
+  override readonly name = 'ServiceNotFound';
+}
+
 const NAMES: Record<number, string> = {
   [Action.CREATE]: 'create',
   [Action.SUSPEND]: 'suspend',
@@ -84,7 +88,7 @@ export function decide(state: ServiceState, command: ServiceCommand): provisioni
     const { kind: _kind, now: _now, ...fields } = command;
     return [create(provisioningV1.ServiceRegisteredSchema, { ...fields, at })];
   }
-  if (state.status === 'absent') throw new ServiceRuleViolation('service not found');
+  if (state.status === 'absent') throw new ServiceNotFound('service not found');
   const { serviceId } = state;
   switch (command.kind) {
     case 'DispatchAction': {

@@ -8,7 +8,6 @@ export interface ProvisionActionInput extends ActionInput {
   retryInitialIntervalMs: number;
 }
 
-export const PROVISIONING_TASK_QUEUE = 'provisioning';
 export const provisionWorkflowId = (dispatchId: string) => `provision-${dispatchId}`;
 
 const bookkeeping = proxyActivities<Activities>({

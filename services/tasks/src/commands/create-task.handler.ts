@@ -1,9 +1,9 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import { tasksV1 } from '@opsledger/contracts';
-import type { CommandHandler } from '@opsledger/messaging';
+import { actorSchema, type CommandHandler } from '@opsledger/messaging';
 import { z } from 'zod';
 import { taskTypeNames } from '@opsledger/contracts';
-import { actorOf, sourceOf } from './command-actor';
+import { actorOf, sourceOf } from '@opsledger/eventstore';
 import { executeTaskCommand, type TaskCommandDeps } from './execute-task-command';
 import { asCommandError } from './task-command-errors';
 
@@ -16,10 +16,6 @@ const opaqueId = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
-export const actorSchema = z.object(
-  { userId: z.string().min(1), kind: z.number().int().min(1, 'actor kind is required') },
-  'actor is required',
-);
 
 /** The rules of a CreateTask at the boundary: field by field, so the caller learns exactly what to fix. */
 export const createTaskSchema = z.object({

@@ -1,10 +1,9 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { tasksV1 } from '@opsledger/contracts';
-import type { CommandHandler } from '@opsledger/messaging';
+import { actorSchema, type CommandHandler } from '@opsledger/messaging';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { z } from 'zod';
-import { actorSchema } from './create-task.handler';
 
 const { TaskQueueType, PendingActivityState } = proto.temporal.api.enums.v1;
 

@@ -1,8 +1,8 @@
 import { tasksV1 } from '@opsledger/contracts';
-import type { CommandHandler } from '@opsledger/messaging';
+import { actorSchema, type CommandHandler } from '@opsledger/messaging';
 import { z } from 'zod';
-import { actorOf, sourceOf } from './command-actor';
-import { actorSchema, type CreateTaskDeps } from './create-task.handler';
+import { actorOf, sourceOf } from '@opsledger/eventstore';
+import type { CreateTaskDeps } from './create-task.handler';
 import { executeTaskCommand } from './execute-task-command';
 import { asCommandError } from './task-command-errors';
 

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ActorKind, isIdempotentTaskType, Source, tasksV1 } from '@opsledger/contracts';
+import { isIdempotentTaskType, tasksV1 } from '@opsledger/contracts';
 import type { Kysely } from 'kysely';
 import type { TasksReadModel } from '../../projections/tasks/task-tables';
 import { CommandClient, NotFoundError } from '@opsledger/messaging';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../../auth/auth.guard';
+import { commandActor } from '../command-actor';
 import { parseListQuery } from '../list/list-query';
 import type { ListReader } from '../list/list-reader';
 import { respondList } from '../list/list-responder';
@@ -57,7 +58,7 @@ export class TasksController {
   @HttpCode(200)
   async cancel(@Param('id') id: string, @Body() body: { reason?: unknown } | undefined, @Req() req: Request) {
     const result = await this.commands.send(tasksV1.CancelTaskCommand, {
-      ...this.actor(req),
+      ...commandActor(req),
       taskId: id,
       reason: typeof body?.reason === 'string' ? body.reason : '',
     });
@@ -69,15 +70,8 @@ export class TasksController {
   @Post(':id/retry')
   @HttpCode(202)
   async retry(@Param('id') id: string, @Req() req: Request) {
-    const result = await this.commands.send(tasksV1.RetryTaskCommand, { ...this.actor(req), taskId: id });
+    const result = await this.commands.send(tasksV1.RetryTaskCommand, { ...commandActor(req), taskId: id });
     return { id, status: 'pending', version: Number(result.version) };
-  }
-
-  private actor(req: Request) {
-    return {
-      actor: { userId: req.principal!.id, kind: ActorKind.STAFF },
-      source: req.principal!.via === 'session' ? Source.CONSOLE : Source.API,
-    };
   }
 
   /** Creates a task through the tasks service; the service validates it and answers 400 naming the field. */
@@ -87,7 +81,7 @@ export class TasksController {
   async create(@Body() body: Record<string, any> | undefined, @Req() req: Request) {
     const input = body ?? {};
     const { taskId } = await this.commands.send(tasksV1.CreateTaskCommand, {
-      ...this.actor(req),
+      ...commandActor(req),
       type: typeof input.type === 'string' ? input.type : '',
       target:
         typeof input.target === 'object' && input.target ? stringFields(input.target, ['userId', 'hypervisorId', 'instanceId']) : undefined,

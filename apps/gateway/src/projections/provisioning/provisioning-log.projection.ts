@@ -3,6 +3,7 @@ import { provisioningV1 } from '@opsledger/contracts';
 import type { Generated, Migrations, Timestamp } from '@opsledger/db';
 import type { Projection } from '@opsledger/eventstore';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { ACTION_NAMES, type ActionName } from './action-names';
 
 /** One Provisioning Log entry: one call to the panel's API. */
 export interface ProvisioningLogTable {
@@ -11,7 +12,7 @@ export interface ProvisioningLogTable {
   dispatch_id: string;
   domain: string;
   client_name: string;
-  action: 'create' | 'suspend' | 'unsuspend' | 'terminate';
+  action: ActionName;
   attempt: number;
   status: 'success' | 'failed';
   request: unknown;
@@ -27,13 +28,6 @@ export interface ProvisioningReadModel {
   provisioning_log: ProvisioningLogTable;
 }
 export type ProvisioningLogRow = Selectable<ProvisioningLogTable>;
-
-const ACTIONS = {
-  [provisioningV1.ProvisioningAction.CREATE]: 'create',
-  [provisioningV1.ProvisioningAction.SUSPEND]: 'suspend',
-  [provisioningV1.ProvisioningAction.UNSUSPEND]: 'unsuspend',
-  [provisioningV1.ProvisioningAction.TERMINATE]: 'terminate',
-} as const;
 
 const migrations: Migrations = {
   '20261122T0030_create_provisioning_log': {
@@ -82,7 +76,7 @@ export function provisioningLogProjection(schema: string): Projection<Provisioni
             dispatch_id: a.dispatchId,
             domain: a.domain,
             client_name: a.clientName,
-            action: ACTIONS[a.action as keyof typeof ACTIONS] ?? 'create',
+            action: ACTION_NAMES[a.action] ?? 'create',
             attempt: a.attempt,
             status: a.success ? ('success' as const) : ('failed' as const),
             request: sql`${a.requestJson}::jsonb`,

@@ -1,5 +1,5 @@
 import { type Actor, ActorKind, Source } from '@opsledger/contracts';
-import type { ActorRef, EventSource } from '@opsledger/eventstore';
+import type { ActorRef, EventSource } from './event';
 
 const KINDS: Record<ActorKind, ActorRef['kind'] | undefined> = {
   [ActorKind.UNSPECIFIED]: undefined,

@@ -1,0 +1,50 @@
+import { provisioningV1 } from '@opsledger/contracts';
+import { actorOf, type EventStore, sourceOf } from '@opsledger/eventstore';
+import { actorSchema, type CommandHandler } from '@opsledger/messaging';
+import { z } from 'zod';
+import type { SecretBox } from '../domain/secret-box';
+import { registerPanelServer } from './register-panel-server';
+
+export interface PanelServerDeps {
+  store: EventStore;
+  secrets: SecretBox;
+  newId: () => string;
+  now: () => Date;
+}
+
+export const DEFAULT_PANEL_TIMEOUT_MS = 30_000;
+
+export const registerPanelServerSchema = z.object({
+  actor: actorSchema,
+  name: z.string().trim().min(1).max(100),
+  apiUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://panel.example:2087' }),
+  apiToken: z.string().min(1).max(4096),
+  tlsVerify: z.boolean().optional(),
+  timeoutMs: z.number().int().min(1_000, 'at least 1000 ms').max(300_000, 'at most 300000 ms').optional(),
+});
+
+/** Registers a hosting panel; its token is sealed before it is stored and never comes back. */
+export function registerPanelServerHandler(
+  deps: PanelServerDeps,
+): CommandHandler<typeof provisioningV1.RegisterPanelServerCommand.command, typeof provisioningV1.RegisterPanelServerCommand.result> {
+  return {
+    definition: provisioningV1.RegisterPanelServerCommand,
+    schema: registerPanelServerSchema,
+    async handle(command, meta) {
+      const panelServerId = deps.newId();
+      await registerPanelServer(
+        deps,
+        {
+          panelServerId,
+          name: command.name.trim(),
+          apiUrl: command.apiUrl.replace(/\/+$/, ''),
+          apiToken: command.apiToken,
+          tlsVerify: command.tlsVerify ?? true,
+          timeoutMs: command.timeoutMs ?? DEFAULT_PANEL_TIMEOUT_MS,
+        },
+        { actor: actorOf(command.actor), source: sourceOf(command.source), traceparent: meta.traceparent },
+      );
+      return { panelServerId };
+    },
+  };
+}
