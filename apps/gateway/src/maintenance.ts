@@ -1,0 +1,2 @@
+// The gateway's read-model maintenance for tools (the operator CLI).
+export { pruneProvisioningLog, type PruneReport } from './projections/provisioning/prune-provisioning-log';

@@ -1,0 +1,98 @@
+import { eventRegistry, streamName } from '@opsledger/contracts';
+import { contextSchema } from '@opsledger/db';
+import { ensureEventStream, ProjectionRunner } from '@opsledger/eventstore';
+import { dropContextSchemas, recordAttemptEvent } from '@opsledger/gateway/testing';
+import { createTestDatabase, createTestNats, repoRoot, type TestDatabase, type TestNats, testEnv } from '@opsledger/testing';
+import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { provisioningLogProjection } from '../../apps/gateway/src/projections/provisioning/provisioning-log.projection';
+
+const run = promisify(execFile);
+const DAY = 86_400_000;
+let pg: TestDatabase;
+let nats: TestNats;
+let schema: string;
+
+beforeAll(async () => {
+  pg = await createTestDatabase();
+  nats = await createTestNats();
+  schema = contextSchema('provisioning', nats.prefix);
+  await ensureEventStream(nats.jsm, 'provisioning', { prefix: nats.prefix });
+});
+afterAll(async () => {
+  await dropContextSchemas(pg, nats.prefix);
+  await nats?.dispose();
+  await pg?.dispose();
+});
+
+/** The operator CLI as a scheduler would run it, on this test's database and prefix. */
+async function opsledger(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run('bash', [`${repoRoot}tools/cli/opsledger.sh`, ...args], {
+      env: { ...process.env, DATABASE_URL: testEnv.databaseUrl, NATS_URL: nats.url, OPSLEDGER_PREFIX: nats.prefix },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+const rows = async () =>
+  (await pg.db.withSchema(schema).selectFrom('provisioning_log').select('id').orderBy('id').execute()).map((r) => r.id as string);
+const attemptMessages = async () =>
+  (await nats.jsm.streams.info(streamName('provisioning', nats.prefix), { subjects_filter: `${nats.prefix}.evt.provisioning.attempt.>` }))
+    .state.subjects ?? {};
+
+/** Projects the stream into the read model (rebuilt from the start if asked) and waits for `count` rows. */
+async function project(count: number, rebuild = false) {
+  const runner = new ProjectionRunner(
+    { db: pg.db, js: nats.js, jsm: nats.jsm, registry: eventRegistry, prefix: nats.prefix },
+    provisioningLogProjection(schema),
+  );
+  if (rebuild) await runner.rebuild();
+  await runner.start();
+  try {
+    for (let i = 0; i < 200 && (await rows()).length < count; i++) await sleep(50);
+  } finally {
+    await runner.stop();
+  }
+}
+
+it('prune --days=90 removes exactly the entries older than 90 days, from the read model and the stream; --dry-run only counts', async () => {
+  const ages = { a100: 100, b365: 365, c91: 91, d89: 89, e1: 1, f0: 0 };
+  for (const [id, age] of Object.entries(ages))
+    await recordAttemptEvent(nats, { id, domain: `${id}.example`, success: age % 2 === 0, at: new Date(Date.now() - age * DAY) });
+  await project(6);
+  expect(await rows()).toEqual(['a100', 'b365', 'c91', 'd89', 'e1', 'f0']);
+
+  const dry = await opsledger('provisioning', 'prune', '--days=90', '--dry-run');
+  expect(dry).toMatchObject({ code: 0 });
+  expect(dry.stdout).toMatch(/^dry run: 3 provisioning log entries older than 90 days/);
+  expect(await rows()).toHaveLength(6);
+  expect(Object.keys(await attemptMessages())).toHaveLength(6);
+
+  const pruned = await opsledger('provisioning', 'prune', '--days=90');
+  expect(pruned).toMatchObject({ code: 0 });
+  expect(pruned.stdout).toMatch(/^removed 3 provisioning log entries older than 90 days .*; 3 events purged/);
+  expect(await rows()).toEqual(['d89', 'e1', 'f0']);
+  expect(Object.keys(await attemptMessages()).sort()).toEqual(
+    ['d89', 'e1', 'f0'].map((id) => `${nats.prefix}.evt.provisioning.attempt.${id}`),
+  );
+
+  // A second run finds nothing; a rebuild from the stream brings none of the pruned back.
+  expect((await opsledger('provisioning', 'prune', '--days=90')).stdout).toMatch(/^removed 0 /);
+  await project(3, true);
+  await sleep(200);
+  expect(await rows()).toEqual(['d89', 'e1', 'f0']);
+});
+
+it('a missing or malformed --days is refused, naming the option, and nothing is removed', async () => {
+  for (const args of [[], ['--days=abc'], ['--days=0'], ['--days=1.5']]) {
+    const result = await opsledger('provisioning', 'prune', ...args);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/^--days: required, a whole number of days of at least 1/);
+  }
+  expect(await rows()).toEqual(['d89', 'e1', 'f0']);
+});
