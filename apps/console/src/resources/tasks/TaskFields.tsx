@@ -1,5 +1,5 @@
 import { Chip, LinearProgress, Stack, Typography } from '@mui/material';
-import { DateField, useRecordContext } from 'react-admin';
+import { useRecordContext } from 'react-admin';
 
 const STATUS_COLORS = { pending: 'default', running: 'info', completed: 'success', failed: 'error', cancelled: 'warning' } as const;
 
@@ -30,8 +30,3 @@ export function TargetField() {
     </Typography>
   );
 }
-
-/** Times always with their time zone: operators compare them with logs from elsewhere. */
-export const TimeField = ({ source, label }: { source: string; label?: string }) => (
-  <DateField source={source} label={label} showTime options={{ dateStyle: 'medium', timeStyle: 'long' }} />
-);

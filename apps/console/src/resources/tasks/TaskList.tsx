@@ -1,6 +1,7 @@
 import { Datagrid, DateTimeInput, FilterButton, List, SelectInput, TextField, TextInput, TopToolbar } from 'react-admin';
 import { CsvExportButton } from '../../CsvExportButton';
-import { ProgressBar, StatusChip, TargetField, TimeField } from './TaskFields';
+import { TimeField } from '../../TimeField';
+import { ProgressBar, StatusChip, TargetField } from './TaskFields';
 import { WorkerBanner } from './WorkerBanner';
 
 const statuses = ['pending', 'running', 'completed', 'failed', 'cancelled'].map((id) => ({ id, name: id }));

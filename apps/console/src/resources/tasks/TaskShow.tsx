@@ -1,6 +1,7 @@
 import { Labeled, NumberField, Show, SimpleShowLayout, TextField, TopToolbar } from 'react-admin';
 import { CancelTaskButton, RetryTaskButton } from './TaskActions';
-import { ProgressBar, StatusChip, TargetField, TimeField } from './TaskFields';
+import { TimeField } from '../../TimeField';
+import { ProgressBar, StatusChip, TargetField } from './TaskFields';
 import { TaskLog } from './TaskLog';
 
 const actions = (

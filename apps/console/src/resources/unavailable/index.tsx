@@ -3,7 +3,6 @@ import HistoryIcon from '@mui/icons-material/History';
 import LanIcon from '@mui/icons-material/Lan';
 import MarkEmailReadIcon from '@mui/icons-material/MarkEmailRead';
 import ScheduleIcon from '@mui/icons-material/Schedule';
-import StorageIcon from '@mui/icons-material/Storage';
 import { Card, CardContent, Typography } from '@mui/material';
 import type { ComponentType } from 'react';
 import { Title } from 'react-admin';
@@ -38,5 +37,4 @@ export const unavailablePages = [
   page('audit-log', 'Audit Log', HistoryIcon),
   page('email-log', 'Email Log', MarkEmailReadIcon),
   page('ip-log', 'IP Log', LanIcon),
-  page('provisioning-log', 'Provisioning Log', StorageIcon),
 ];

@@ -3,6 +3,8 @@ import type { Principal } from '../../auth/principal';
 import type { ListQuery } from './list-query';
 import type { ResourceSpec } from './resource-spec';
 
+const OPERATORS = { eq: '=', gte: '>=', lte: '<=', in: 'in' } as const;
+
 /** Up to this many matching rows are counted exactly; past it the planner's estimate is used (and marked). */
 export const EXACT_COUNT_LIMIT = 10_000;
 const CURSOR_CACHE_SIZE = 2_000;
@@ -98,7 +100,7 @@ export class ListReader {
     let q = this.scoped(spec, principal);
     for (const [name, value] of Object.entries(query.filters)) {
       const filter = spec.filters[name]!;
-      q = q.where(filter.column, filter.op === 'eq' ? '=' : filter.op === 'gte' ? '>=' : '<=', value);
+      q = q.where(filter.column, OPERATORS[filter.op], value);
     }
     if (query.q && spec.search) {
       const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

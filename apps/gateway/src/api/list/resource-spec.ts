@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-export type FilterOp = 'eq' | 'gte' | 'lte';
+export type FilterOp = 'eq' | 'gte' | 'lte' | 'in';
 
 /** One whitelisted filter: `filter={"<name>": value}` becomes `<column> <op> value`. */
 export interface FilterSpec {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { PanelServerRow } from '../../projections/provisioning/services.projection';
 import type { ResourceSpec } from '../list/resource-spec';
 
@@ -6,7 +7,10 @@ export const panelServersResource: ResourceSpec<PanelServerRow> = {
   resource: 'panel-servers',
   table: 'panel_server',
   idColumn: 'id',
-  filters: {},
+  filters: {
+    // react-admin's getMany (a service's panel server shown by name) asks for {"id": [...]}.
+    id: { column: 'id', op: 'in', schema: z.array(z.string().min(1).max(64)).min(1).max(100) },
+  },
   search: ['name', 'api_url'],
   sortable: { createdAt: 'created_at', name: 'name' },
   defaultSort: ['createdAt', 'DESC'],

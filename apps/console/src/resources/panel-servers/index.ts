@@ -1,0 +1,11 @@
+import RouterIcon from '@mui/icons-material/Router';
+import { PanelServerCreate } from './PanelServerCreate';
+import { PanelServerList } from './PanelServerList';
+
+export default {
+  list: PanelServerList,
+  create: PanelServerCreate,
+  icon: RouterIcon,
+  options: { label: 'Panel Servers' },
+  recordRepresentation: 'name',
+};

@@ -1,0 +1,13 @@
+import DnsIcon from '@mui/icons-material/Dns';
+import { ServiceCreate } from './ServiceCreate';
+import { ServiceList } from './ServiceList';
+import { ServiceShow } from './ServiceShow';
+
+export default {
+  list: ServiceList,
+  show: ServiceShow,
+  create: ServiceCreate,
+  icon: DnsIcon,
+  options: { label: 'Services' },
+  recordRepresentation: 'domain',
+};
