@@ -1,8 +1,9 @@
 // Seed data for a first look: an admin (OPSLEDGER_ADMIN_EMAIL / OPSLEDGER_ADMIN_PASSWORD),
-// a customer, and a few tasks created through the real command path
-// (NATS → tasks service → JetStream → gateway projection). Idempotent: a
-// restarted stack adds nothing.
-import { ActorKind, Source, tasksV1 } from '@opsledger/contracts';
+// a customer, a few tasks, and hosting accounts on the panel simulator
+// (one created, two failing for reasons the Provisioning Log diagnoses),
+// all through the real command path (NATS → service → JetStream → gateway
+// projection). Idempotent: a restarted stack adds nothing.
+import { ActorKind, provisioningV1, Source, tasksV1 } from '@opsledger/contracts';
 import { contextSchema, createDb, migrateToLatest } from '@opsledger/db';
 import { ensureAccount, type IdentityTables, identityMigrations } from '@opsledger/gateway/identity';
 import { CommandClient, connectNats } from '@opsledger/messaging';
@@ -61,7 +62,47 @@ try {
     for (let i = 0; i < 100 && (await countTasks(customer.id)) < 2; i++) await sleep(50);
     console.log(`seed: created ${seeds.length} tasks (2 owned by the customer) through the tasks service`);
   }
+  await seedProvisioning(new CommandClient(nc, config.OPSLEDGER_PREFIX), { userId: admin.id, kind: ActorKind.STAFF });
 } finally {
   await nc.drain();
   await db.destroy();
+}
+
+/** Two panel servers on the simulator and three accounts whose create runs at once: one succeeds, two fail. */
+async function seedProvisioning(client: CommandClient, actor: { userId: string; kind: ActorKind }) {
+  const panels = sql.table(`${contextSchema('provisioning', config.OPSLEDGER_PREFIX)}.panel_server`);
+  const countPanels = async () => (await sql<{ n: number }>`select count(*)::int as n from ${panels}`.execute(db)).rows[0]!.n;
+  if ((await countPanels()) > 0) return console.log('seed: the panel servers are already there; nothing added');
+  const command = { actor, source: Source.CLI };
+  const token = process.env.PANEL_SIM_TOKEN ?? 'panel-sim-token';
+  const web1 = await client.send(provisioningV1.RegisterPanelServerCommand, {
+    ...command,
+    name: 'web-1',
+    apiUrl: 'http://127.0.0.1:3300',
+    apiToken: token,
+  });
+  const web2 = await client.send(provisioningV1.RegisterPanelServerCommand, {
+    ...command,
+    name: 'web-2 (self-signed)',
+    apiUrl: 'https://127.0.0.1:3301',
+    apiToken: token,
+  });
+  const accounts = [
+    ['ada.example.com', 'Ada Lovelace Ltd', 'ada', 'Business', web1.panelServerId],
+    ['lin.example.com', 'Lin & Co', 'lin', 'business', web1.panelServerId], // package names are case-sensitive
+    ['grace.example.com', 'Grace Hopper GmbH', 'grace', 'Pro', web2.panelServerId], // TLS verification on
+  ] as const;
+  for (const [domain, clientName, username, pkg, panelServerId] of accounts) {
+    const { serviceId } = await client.send(provisioningV1.RegisterServiceCommand, {
+      ...command,
+      domain,
+      clientName,
+      username,
+      package: pkg,
+      panelServerId,
+    });
+    await client.send(provisioningV1.DispatchActionCommand, { ...command, serviceId, action: provisioningV1.ProvisioningAction.CREATE });
+  }
+  for (let i = 0; i < 100 && (await countPanels()) < 2; i++) await sleep(50);
+  console.log(`seed: 2 panel servers and ${accounts.length} hosting accounts, their creates dispatched to the panel simulator`);
 }

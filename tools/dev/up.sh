@@ -37,10 +37,13 @@ fi
 
 declare -A ready_urls=(
   [tasks]="http://127.0.0.1:${TASKS_PORT:-3101}/readyz"
+  [provisioning]="http://127.0.0.1:${PROVISIONING_PORT:-3102}/readyz"
   [gateway]="http://127.0.0.1:${GATEWAY_PORT:-3000}/readyz"
 )
 start hypervisor-sim tsx tools/hypervisor-sim/main.ts
+start panel-sim tsx tools/panel-sim/main.ts
 start tasks tsx services/tasks/src/main.ts
+start provisioning tsx services/provisioning/src/main.ts
 # Plain HTTP on loopback for the first look: the session cookie cannot be Secure here.
 COOKIE_SECURE=false CONSOLE_DIST="$ROOT/apps/console/dist" start gateway tsx apps/gateway/src/main.ts
 
@@ -63,9 +66,11 @@ Ops Ledger is running.
   console           http://127.0.0.1:${GATEWAY_PORT:-3000}/   (sign in with the accounts above)
   API               http://127.0.0.1:${GATEWAY_PORT:-3000}/api   (/healthz, /readyz)
   tasks service     http://127.0.0.1:${TASKS_PORT:-3101}   (/healthz, /readyz; runs the Temporal worker)
+  provisioning      http://127.0.0.1:${PROVISIONING_PORT:-3102}   (/healthz, /readyz; runs the Temporal worker)
   hypervisor sim    http://127.0.0.1:3200   (faults: tools/hypervisor-sim/README.md)
+  panel sim         http://127.0.0.1:3300 and https://127.0.0.1:3301   (token panel-sim-token; faults: tools/panel-sim/README.md)
   Temporal UI       http://$temporal_host:$((temporal_port + 1000))
-  PostgreSQL        ${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}  (schemas: identity, tasks)
+  PostgreSQL        ${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}  (schemas: identity, tasks, provisioning)
   NATS JetStream    ${NATS_URL:-nats://127.0.0.1:4222}  (streams TASKS, SCHEDULER, EMAIL, AUDIT, LOGINS, PROVISIONING)
   logs              .data/logs/
 INFO

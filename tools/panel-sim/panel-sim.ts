@@ -24,6 +24,9 @@ export interface PanelSimOptions {
   /** Packages defined on the panel; names are case-sensitive, as on a real panel. */
   packages?: string[];
   host?: string;
+  /** 0 (default) picks free ports. */
+  httpPort?: number;
+  httpsPort?: number;
 }
 
 /**
@@ -63,7 +66,8 @@ export class PanelSim {
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.route(req, res);
     this.http = createHttpServer(handler);
     this.https = createHttpsServer({ key: pems.private, cert: pems.cert }, handler);
-    await Promise.all([this.http, this.https].map((s) => new Promise<void>((resolve) => s.listen(0, host, resolve))));
+    const ports = [this.options.httpPort ?? 0, this.options.httpsPort ?? 0];
+    await Promise.all([this.http, this.https].map((s, i) => new Promise<void>((resolve) => s.listen(ports[i], host, resolve))));
     return { httpUrl: this.httpUrl, httpsUrl: this.httpsUrl };
   }
 
