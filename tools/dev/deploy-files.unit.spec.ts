@@ -45,7 +45,7 @@ describe('k8s/', () => {
     const docs = kustomization('k8s/base').resources.flatMap((r) => parseAllDocuments(read(`k8s/base/${r}`)).map((d) => d.toJS()));
     const deployments = docs.filter((d) => d.kind === 'Deployment');
     const config = docs.find((d) => d.kind === 'ConfigMap');
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['gateway', 'tasks']);
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['gateway', 'provisioning', 'tasks']);
     expect(config.data.HTTP_HOST).toBe('0.0.0.0');
     expect(config.data.STREAM_REPLICAS).toBe('3');
     for (const d of deployments) {

@@ -96,6 +96,8 @@ describe('panel servers and services over HTTP', () => {
     const badAction = await call('POST', `/api/services/whatever/actions`, { action: 'reboot' });
     expect(badAction.status).toBe(400);
     expect(badAction.json.violations).toEqual([expect.objectContaining({ field: 'action' })]);
+    expect((await call('POST', '/api/services/no-such-service/actions', { action: 'create' })).status).toBe(404);
+    expect((await call('GET', '/api/services/no-such-service')).status).toBe(404);
   });
 
   it('customers cannot reach services, panel servers or the log', async () => {

@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { provisioningV1 } from '@opsledger/contracts';
 import { describe, expect, it } from 'vitest';
-import { decide, evolve, initialServiceState, type ServiceCommand, ServiceRuleViolation } from './service.decider';
+import { decide, evolve, initialServiceState, type ServiceCommand, ServiceNotFound, ServiceRuleViolation } from './service.decider';
 
 const { ProvisioningAction: A, ServiceState: S } = provisioningV1;
 const now = new Date('2026-11-21T10:00:00Z');
@@ -109,6 +109,10 @@ const cases: Case[] = [
     refused: /cannot create a service that is terminated/,
   },
 ];
+
+it('an action on a service that does not exist is not found (404), not a rule (409)', () => {
+  expect(() => decide(initialServiceState(), dispatch('d1', A.CREATE))).toThrow(ServiceNotFound);
+});
 
 describe('service decider', () => {
   it.each(cases)('$name', ({ given, when, then, refused }) => {
