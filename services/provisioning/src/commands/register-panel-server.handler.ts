@@ -20,7 +20,8 @@ export const registerPanelServerSchema = z.object({
   apiUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://panel.example:2087' }),
   apiToken: z.string().min(1).max(4096),
   tlsVerify: z.boolean().optional(),
-  timeoutMs: z.number().int().min(1_000, 'at least 1000 ms').max(300_000, 'at most 300000 ms').optional(),
+  // Below the attempt activity's 90 s start-to-close timeout, so the panel's own timeout is what an operator sees.
+  timeoutMs: z.number().int().min(1_000, 'at least 1000 ms').max(60_000, 'at most 60000 ms').optional(),
 });
 
 /** Registers a hosting panel; its token is sealed before it is stored and never comes back. */
