@@ -129,11 +129,27 @@ describe('sign-in', () => {
 });
 
 describe('roles', () => {
+  const publicRoutes: [string, string][] = [
+    ['POST', '/api/auth/login'],
+    ['POST', '/api/auth/logout'],
+  ];
   const adminRoutes: [string, string][] = [
     ['GET', '/api/api-tokens'],
     ['POST', '/api/api-tokens'],
     ['DELETE', '/api/api-tokens/x'],
     ['POST', '/api/tasks'],
+    ['POST', '/api/tasks/t00/cancel'],
+    ['POST', '/api/tasks/t00/retry'],
+    ['GET', '/api/workers'],
+    ['GET', '/api/provisioning-log'],
+    ['GET', '/api/provisioning-log/x'],
+    ['GET', '/api/services'],
+    ['GET', '/api/services/x'],
+    ['POST', '/api/services'],
+    ['POST', '/api/services/x/actions'],
+    ['GET', '/api/panel-servers'],
+    ['GET', '/api/panel-servers/x'],
+    ['POST', '/api/panel-servers'],
   ];
   const signedInRoutes: [string, string][] = [
     ...adminRoutes,
@@ -142,6 +158,18 @@ describe('roles', () => {
     ['GET', '/api/auth/me'],
     ['GET', '/api/live'],
   ];
+
+  it('these tables name every /api route the gateway serves: a new route cannot skip its role tests', () => {
+    type Layer = { route?: { path: string; methods: Record<string, boolean> }; match(path: string): boolean };
+    const stack = (gateway.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } }).router.stack;
+    const known = [...publicRoutes, ...signedInRoutes];
+    const unlisted = stack
+      .filter((layer) => layer.route?.path.startsWith('/api') && Object.keys(layer.route.methods).length === 1)
+      .map((layer) => ({ layer, method: Object.keys(layer.route!.methods)[0]!.toUpperCase() }))
+      .filter(({ layer, method }) => !known.some(([m, path]) => m === method && layer.match(path)))
+      .map(({ layer, method }) => `${method} ${layer.route!.path}`);
+    expect(unlisted).toEqual([]);
+  });
 
   it.each(signedInRoutes)('anonymous %s %s → 401', async (method, path) => {
     expect((await fetch(`${gateway.url}${path}`, { method })).status).toBe(401);
