@@ -41,3 +41,10 @@ export const actorSchema = z.object(
   { userId: z.string().min(1), kind: z.number().int().min(1, 'actor kind is required') },
   'actor is required',
 );
+
+/** An id that is also a NATS subject token (aggregate ids are): no dots, spaces or wildcards. */
+export const opaqueIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');

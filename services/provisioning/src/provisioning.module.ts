@@ -11,9 +11,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
 import { v7 as uuidv7 } from 'uuid';
-import { dispatchActionHandler } from './commands/dispatch-action.handler';
-import { registerPanelServerHandler } from './commands/register-panel-server.handler';
-import { registerServiceHandler } from './commands/register-service.handler';
+import { provisioningCommandHandlers } from './commands';
 import { SecretBox } from './domain/secret-box';
 import { provisioningDispatcherProjection } from './projections/provisioning-dispatcher.projection';
 import { type ProvisioningConfig, provisioningQueueOf } from './provisioning.config';
@@ -48,15 +46,11 @@ class ProvisioningRuntime implements OnApplicationBootstrap, OnApplicationShutdo
     const secrets = new SecretBox(config.PROVISIONING_SECRET_KEY);
     const deps = { store: this.store, secrets, newId: uuidv7, now: () => new Date() };
     const taskQueue = provisioningQueueOf(config);
-    this.subscriptions = serveCommands(
-      this.nc,
-      [registerPanelServerHandler(deps), registerServiceHandler(deps), dispatchActionHandler(deps)],
-      {
-        prefix: config.OPSLEDGER_PREFIX,
-        queue: 'provisioning',
-        onError: (error, subject) => this.log.error({ err: error, subject }, 'command failed'),
-      },
-    );
+    this.subscriptions = serveCommands(this.nc, provisioningCommandHandlers(deps), {
+      prefix: config.OPSLEDGER_PREFIX,
+      queue: 'provisioning',
+      onError: (error, subject) => this.log.error({ err: error, subject }, 'command failed'),
+    });
     this.dispatcher = new ProjectionRunner(
       {
         db: this.db,

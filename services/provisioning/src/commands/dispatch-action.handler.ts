@@ -1,6 +1,6 @@
 import { provisioningV1 } from '@opsledger/contracts';
 import { actorOf, sourceOf } from '@opsledger/eventstore';
-import { actorSchema, type CommandHandler } from '@opsledger/messaging';
+import { actorSchema, type CommandHandler, opaqueIdSchema } from '@opsledger/messaging';
 import { z } from 'zod';
 import { asCommandError } from './command-errors';
 import { executeServiceCommand } from './execute-service-command';
@@ -10,7 +10,7 @@ const { ProvisioningAction: A } = provisioningV1;
 
 export const dispatchActionSchema = z.object({
   actor: actorSchema,
-  serviceId: z.string().min(1).max(64),
+  serviceId: opaqueIdSchema,
   action: z.union([z.literal(A.CREATE), z.literal(A.SUSPEND), z.literal(A.UNSUSPEND), z.literal(A.TERMINATE)], {
     error: 'must be one of create, suspend, unsuspend, terminate',
   }),

@@ -1,6 +1,6 @@
 import { provisioningV1 } from '@opsledger/contracts';
 import { actorOf, sourceOf } from '@opsledger/eventstore';
-import { actorSchema, type CommandHandler, ValidationError } from '@opsledger/messaging';
+import { actorSchema, type CommandHandler, opaqueIdSchema, ValidationError } from '@opsledger/messaging';
 import { z } from 'zod';
 import { asCommandError } from './command-errors';
 import { executeServiceCommand, type ServiceCommandDeps } from './execute-service-command';
@@ -20,7 +20,7 @@ export const registerServiceSchema = z.object({
   // Hosting panels (cPanel/WHM and alike) take short lower-case usernames starting with a letter.
   username: z.string().regex(/^[a-z][a-z0-9]{0,15}$/, 'must be 1–16 lower-case letters or digits, starting with a letter'),
   package: z.string().min(1).max(64),
-  panelServerId: z.string().min(1).max(64),
+  panelServerId: opaqueIdSchema,
 });
 
 /** Registers a hosting account on a known panel server, not yet created there (state pending). */

@@ -1,6 +1,6 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import { tasksV1 } from '@opsledger/contracts';
-import { actorSchema, type CommandHandler } from '@opsledger/messaging';
+import { actorSchema, type CommandHandler, opaqueIdSchema } from '@opsledger/messaging';
 import { z } from 'zod';
 import { taskTypeNames } from '@opsledger/contracts';
 import { actorOf, sourceOf } from '@opsledger/eventstore';
@@ -11,17 +11,11 @@ export interface CreateTaskDeps extends TaskCommandDeps {
   now: () => Date;
 }
 
-const opaqueId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
-
 /** The rules of a CreateTask at the boundary: field by field, so the caller learns exactly what to fix. */
 export const createTaskSchema = z.object({
   actor: actorSchema,
   type: z.enum(taskTypeNames, `must be one of ${taskTypeNames.join(', ')}`),
-  target: z.object({ userId: opaqueId, hypervisorId: opaqueId, instanceId: opaqueId }, 'target is required'),
+  target: z.object({ userId: opaqueIdSchema, hypervisorId: opaqueIdSchema, instanceId: opaqueIdSchema }, 'target is required'),
 });
 
 export function createTaskHandler(

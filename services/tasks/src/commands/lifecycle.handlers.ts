@@ -1,12 +1,12 @@
 import { tasksV1 } from '@opsledger/contracts';
-import { actorSchema, type CommandHandler } from '@opsledger/messaging';
+import { actorSchema, type CommandHandler, opaqueIdSchema } from '@opsledger/messaging';
 import { z } from 'zod';
 import { actorOf, sourceOf } from '@opsledger/eventstore';
 import type { CreateTaskDeps } from './create-task.handler';
 import { executeTaskCommand } from './execute-task-command';
 import { asCommandError } from './task-command-errors';
 
-const taskId = z.string().min(1).max(64);
+const taskId = opaqueIdSchema;
 
 /** Cancel: only a pending task (409 with the rule otherwise). */
 export function cancelTaskHandler(

@@ -17,7 +17,8 @@ const newPanelServer = z.object({
   apiUrl: z.string(),
   apiToken: z.string(),
   tlsVerify: z.boolean('must be true or false').optional(),
-  timeoutMs: z.number('must be a number of milliseconds').optional(),
+  // Encodable as the command's uint32; the service then checks its range.
+  timeoutMs: z.int('must be a whole number of milliseconds').min(0).max(0xffff_ffff).optional(),
 });
 
 /** Hosting panels (admin only). The API token goes in once and never comes back out. */
