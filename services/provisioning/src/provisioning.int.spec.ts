@@ -3,17 +3,16 @@ import { decodeEvent, ensureEventStream, EventStore, ProjectionRunner } from '@o
 import { PanelSim } from '@opsledger/panel-sim';
 import { createTemporalTestEnv, createTestDatabase, createTestNats, freePort, type TestDatabase, type TestNats } from '@opsledger/testing';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProvisioningActivities } from './activities/provisioning.activities';
 import { executeServiceCommand } from './commands/execute-service-command';
 import { serviceRef } from './commands/refs';
 import { registerPanelServer } from './commands/register-panel-server';
 import { SecretBox } from './domain/secret-box';
 import { provisioningDispatcherProjection } from './projections/provisioning-dispatcher.projection';
+import { createProvisioningWorker } from './workflows/provisioning-worker';
 
 const { ProvisioningAction: A, ServiceState: S } = provisioningV1;
 const TOKEN = 'panel-api-token-5ecret';
@@ -49,11 +48,12 @@ beforeAll(async () => {
     provisioningDispatcherProjection(pg.schema, { client: temporal.client, taskQueue, retryInitialIntervalMs: 100 }),
   );
   await dispatcher.start();
-  const instance = await Worker.create({
+  const instance = await createProvisioningWorker({
     connection: temporal.nativeConnection,
+    namespace: 'default',
     taskQueue,
-    workflowsPath: fileURLToPath(new URL('./workflows/provision-action.workflow.ts', import.meta.url)),
-    activities: createProvisioningActivities(deps()),
+    store,
+    secrets: deps().secrets,
   });
   worker = { instance, running: instance.run() };
 });
