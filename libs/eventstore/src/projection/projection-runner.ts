@@ -16,7 +16,7 @@ import {
   runnerMigrations,
   saveCheckpoint,
 } from './runner-tables';
-import { isTransientDbError } from './transient-errors';
+import { isTransientDbError, isTransientError } from './transient-errors';
 
 export interface ProjectionRunnerDeps {
   db: Kysely<any>;
@@ -295,14 +295,15 @@ export class ProjectionRunner {
    * Applies the batch in one transaction. If the projection throws, the
    * batch is split in halves until the event that fails is alone; that one
    * goes to the dead-letter table with its error and the rest are applied.
-   * An infrastructure error (database unreachable) is not the event's fault:
-   * it propagates, and the runner resumes from the last commit.
+   * An infrastructure error (database or a called service unreachable) is
+   * not the event's fault: it propagates, and the runner resumes from the
+   * last commit.
    */
   private async applyIsolating(items: Item[]): Promise<void> {
     try {
       await this.applyBatch(items, undefined);
     } catch (error) {
-      if (isTransientDbError(error)) throw error;
+      if (isTransientError(error)) throw error;
       const decodable = items.filter((i) => i.event);
       if (decodable.length <= 1) {
         await this.applyBatch(items, error as Error);

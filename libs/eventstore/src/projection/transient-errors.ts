@@ -22,3 +22,34 @@ export function isTransientDbError(error: unknown): boolean {
     String(e?.message),
   );
 }
+
+/** gRPC statuses that say the server is away or overloaded, not that the request is wrong. */
+const TRANSIENT_GRPC_CODES = new Set([
+  1, // CANCELLED
+  2, // UNKNOWN
+  4, // DEADLINE_EXCEEDED
+  8, // RESOURCE_EXHAUSTED
+  10, // ABORTED
+  13, // INTERNAL
+  14, // UNAVAILABLE
+]);
+
+/**
+ * Errors of an RPC service a projection calls (Temporal, for the workflow
+ * dispatchers) that say the service is away rather than that the event is
+ * bad: retried from the checkpoint like a database outage. Dead-lettering
+ * them would drop the dispatch for good, and the aggregate waiting for its
+ * workflow would wait for ever. Follows the `cause` chain, as clients wrap
+ * the gRPC error in their own.
+ */
+export function isTransientRpcError(error: unknown): boolean {
+  for (let e = error as { code?: unknown; details?: unknown; message?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'number' && typeof e.details === 'string' && TRANSIENT_GRPC_CODES.has(e.code)) return true;
+    if (/Failed to connect before the deadline|No connection established/i.test(String(e.message))) return true;
+    if (typeof e !== 'object') return false;
+  }
+  return false;
+}
+
+/** Not the event's fault: the batch is retried from the checkpoint. */
+export const isTransientError = (error: unknown) => isTransientDbError(error) || isTransientRpcError(error);
