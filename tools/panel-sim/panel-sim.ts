@@ -11,8 +11,12 @@ export interface PanelAccount {
 }
 
 export interface PanelFault {
-  /** `slow`: answer 504 Gateway Time-out after `delayMs`; `drop`: close the connection without an answer. */
-  mode: 'slow' | 'drop';
+  /**
+   * `slow`: answer 504 Gateway Time-out after `delayMs`; `drop`: close the
+   * connection without an answer; `lost-reply`: do what was asked, then
+   * close the connection instead of answering (the work done, the answer lost).
+   */
+  mode: 'slow' | 'drop' | 'lost-reply';
   delayMs?: number;
   /** How many requests it affects; absent: until removed. */
   count?: number;
@@ -101,6 +105,7 @@ export class PanelSim {
       }
       if (req.headers.authorization !== `Bearer ${this.options.token}`)
         return json(res, 401, { error: 'Access denied: invalid API token' });
+      if (fault?.mode === 'lost-reply') return await this.accountApi(req, url, lostReply(req));
       return await this.accountApi(req, url, res);
     } catch (error) {
       json(res, 400, { error: (error as Error).message });
@@ -125,6 +130,7 @@ export class PanelSim {
     const account = action && this.accounts.get(action[1]!);
     if (!action || !account)
       return json(res, 404, { error: action ? `account ${action[1]} not found` : `no route ${req.method} ${url.pathname}` });
+    if (req.method === 'GET' && !action[2]) return json(res, 200, { account });
     if (req.method === 'DELETE' && !action[2]) {
       this.accounts.delete(account.username);
       return json(res, 200, { result: 'ok', terminated: account.username });
@@ -137,7 +143,8 @@ export class PanelSim {
   }
 
   private addFault(input: Record<string, unknown>, res: ServerResponse) {
-    if (input.mode !== 'slow' && input.mode !== 'drop') return json(res, 400, { error: 'mode: one of slow, drop' });
+    if (input.mode !== 'slow' && input.mode !== 'drop' && input.mode !== 'lost-reply')
+      return json(res, 400, { error: 'mode: one of slow, drop, lost-reply' });
     if (input.count !== undefined && !(Number.isInteger(input.count) && (input.count as number) > 0))
       return json(res, 400, { error: 'count: a positive integer' });
     const fault: PanelFault = {
@@ -166,6 +173,12 @@ async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
   const parsed = JSON.parse(raw) as unknown;
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('body must be a JSON object');
   return parsed as Record<string, unknown>;
+}
+
+/** A response that is never sent: the connection closes where the answer would go. */
+function lostReply(req: IncomingMessage): ServerResponse {
+  const close = () => void req.socket.destroy();
+  return { writeHead: () => ({ end: close }), end: close } as unknown as ServerResponse;
 }
 
 function json(res: ServerResponse, status: number, value: unknown) {

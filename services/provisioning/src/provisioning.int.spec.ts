@@ -106,6 +106,7 @@ async function outcome(serviceId: string, dispatchId: string) {
   }
   throw new Error(`dispatch ${dispatchId} did not finish`);
 }
+const method = (e: provisioningV1.ProvisioningAttemptRecorded) => (JSON.parse(e.requestJson) as { method: string }).method;
 /** The Provisioning Log entries of one dispatch, in order. */
 async function entries(dispatchId: string) {
   const stream = streamName('provisioning', nats.prefix);
@@ -179,10 +180,24 @@ describe('provisioning actions against the panel, attempt by attempt', () => {
     const once = await service('good');
     const d2 = await dispatch(once, A.CREATE);
     expect(await outcome(once, d2)).toMatchObject({ $typeName: 'platform.provisioning.v1.ActionSucceeded', attempts: 2 });
-    expect((await entries(d2)).map((e) => [e.attempt, e.success])).toEqual([
-      [1, false],
-      [2, true],
+    // The retry first asks whether attempt 1 created the account after all (404: no), then creates it.
+    expect((await entries(d2)).map((e) => [e.attempt, e.success, method(e)])).toEqual([
+      [1, false, 'POST'],
+      [2, true, 'GET'],
+      [2, true, 'POST'],
     ]);
+  });
+
+  it('a create whose answer was lost after the panel made the account: the retry finds it there and succeeds', async () => {
+    await fetch(`${sim.httpUrl}/_sim/faults`, { method: 'POST', body: JSON.stringify({ mode: 'lost-reply', count: 1 }) });
+    const id = await service('good', 'Business', 'lostreply');
+    const d = await dispatch(id, A.CREATE);
+    expect(await outcome(id, d)).toMatchObject({ $typeName: 'platform.provisioning.v1.ActionSucceeded', state: S.ACTIVE, attempts: 2 });
+    expect((await entries(d)).map((e) => [e.attempt, e.success, method(e), e.diagnosisCode])).toEqual([
+      [1, false, 'POST', 'dropped'],
+      [2, true, 'GET', ''],
+    ]);
+    expect(sim.accounts.get('lostreply')).toMatchObject({ domain: 'lostreply.example', state: 'active' });
   });
 
   it('no secret anywhere in the stream: not the panel token, not the account password, not the Authorization header', async () => {

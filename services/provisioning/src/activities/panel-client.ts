@@ -11,9 +11,11 @@ export interface PanelServer {
 }
 
 export interface PanelRequest {
-  method: 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   body?: Record<string, unknown>;
+  /** Statuses that answer this call (default: any 2xx); a lookup also takes 404 for an answer. */
+  accept?: readonly number[];
 }
 
 /** One call as the provisioning log keeps it: secrets redacted, everything else as sent and received. */
@@ -65,7 +67,8 @@ export async function callPanel(server: PanelServer, request: PanelRequest): Pro
   } finally {
     await dispatcher.close().catch(() => undefined);
   }
-  const ok = outcome.kind === 'http' && outcome.status >= 200 && outcome.status < 300;
+  const ok =
+    outcome.kind === 'http' && (request.accept ? request.accept.includes(outcome.status) : outcome.status >= 200 && outcome.status < 300);
   return {
     request: stored,
     response,

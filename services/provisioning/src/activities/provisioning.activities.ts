@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { executeServiceCommand } from '../commands/execute-service-command';
 import { attemptRef, panelServerRef, serviceRef } from '../commands/refs';
 import type { SecretBox } from '../domain/secret-box';
-import { callPanel, type PanelRequest } from './panel-client';
+import type { Diagnosis } from '../domain/failure-diagnosis';
+import { callPanel, type PanelExchange, type PanelRequest } from './panel-client';
 
 export interface ProvisioningActivityDeps {
   store: EventStore;
@@ -33,8 +34,38 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
     return event.data as T;
   };
 
+  /** One panel call as one Provisioning Log entry, on a subject of its own. */
+  const record = async (input: ActionInput, service: provisioningV1.ServiceRegistered, attempt: number, exchange: PanelExchange) => {
+    const attemptId = deps.newId();
+    const at = deps.now();
+    const data = create(provisioningV1.ProvisioningAttemptRecordedSchema, {
+      attemptId,
+      serviceId: input.serviceId,
+      dispatchId: input.dispatchId,
+      domain: service.domain,
+      clientName: service.clientName,
+      action: input.action,
+      attempt,
+      success: exchange.ok,
+      requestJson: JSON.stringify(exchange.request),
+      responseJson: JSON.stringify(exchange.response),
+      durationMs: exchange.durationMs,
+      diagnosisCode: exchange.diagnosis?.code ?? '',
+      cause: exchange.diagnosis?.cause ?? '',
+      fix: exchange.diagnosis?.fix ?? '',
+      at: timestampFromDate(at),
+    });
+    await deps.store.append(attemptRef(attemptId), [{ id: deps.newId(), occurredAt: at, data }], 0, WORKER);
+  };
+
   return {
-    /** One attempt: call the panel, record the entry, and tell Temporal whether another attempt can help. */
+    /**
+     * One attempt: call the panel, record the entry, and tell Temporal
+     * whether another attempt can help. A retried create first asks the
+     * panel for the account: an earlier attempt may have created it and
+     * lost the answer, and creating it again would only meet "account
+     * already exists".
+     */
     async attemptAction(input: ActionInput): Promise<{ attempt: number }> {
       const { attempt } = activityInfo();
       const service = await first<provisioningV1.ServiceRegistered>(
@@ -45,53 +76,24 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
         panelServerRef(service.panelServerId),
         provisioningV1.PanelServerRegisteredSchema.typeName,
       );
-      const exchange = await callPanel(
-        {
-          apiUrl: panel.apiUrl,
-          apiToken: deps.secrets.open(panel.apiTokenCiphertext),
-          tlsVerify: panel.tlsVerify,
-          timeoutMs: panel.timeoutMs || 30_000,
-        },
-        panelRequest(input.action, service),
-      );
-      const attemptId = deps.newId();
-      const at = deps.now();
-      await deps.store.append(
-        attemptRef(attemptId),
-        [
-          {
-            id: deps.newId(),
-            occurredAt: at,
-            data: create(provisioningV1.ProvisioningAttemptRecordedSchema, {
-              attemptId,
-              serviceId: input.serviceId,
-              dispatchId: input.dispatchId,
-              domain: service.domain,
-              clientName: service.clientName,
-              action: input.action,
-              attempt,
-              success: exchange.ok,
-              requestJson: JSON.stringify(exchange.request),
-              responseJson: JSON.stringify(exchange.response),
-              durationMs: exchange.durationMs,
-              diagnosisCode: exchange.diagnosis?.code ?? '',
-              cause: exchange.diagnosis?.cause ?? '',
-              fix: exchange.diagnosis?.fix ?? '',
-              at: timestampFromDate(at),
-            }),
-          },
-        ],
-        0,
-        WORKER,
-      );
-      if (exchange.ok) return { attempt };
-      const diagnosis = exchange.diagnosis!;
-      throw ApplicationFailure.create({
-        message: diagnosis.cause,
-        type: diagnosis.retryable ? 'TransientPanelFailure' : 'PermanentPanelFailure',
-        nonRetryable: !diagnosis.retryable,
-        details: [diagnosis.code, attempt],
-      });
+      const server = {
+        apiUrl: panel.apiUrl,
+        apiToken: deps.secrets.open(panel.apiTokenCiphertext),
+        tlsVerify: panel.tlsVerify,
+        timeoutMs: panel.timeoutMs || 30_000,
+      };
+      const call = async (request: PanelRequest) => {
+        const exchange = await callPanel(server, request);
+        await record(input, service, attempt, exchange);
+        if (!exchange.ok) throw attemptFailure(exchange.diagnosis!, attempt);
+        return exchange;
+      };
+      if (input.action === A.CREATE && attempt > 1) {
+        const lookup = await call({ method: 'GET', path: accountPath(service), accept: [200, 404] });
+        if (isAccountOf(service, lookup)) return { attempt };
+      }
+      await call(panelRequest(input.action, service));
+      return { attempt };
     },
 
     async markSucceeded(input: ActionInput & { attempts: number }) {
@@ -114,9 +116,28 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
   };
 }
 
+/** A failed attempt as Temporal sees it: retryable or not, with the diagnosis code and attempt for the workflow. */
+function attemptFailure(diagnosis: Diagnosis, attempt: number) {
+  return ApplicationFailure.create({
+    message: diagnosis.cause,
+    type: diagnosis.retryable ? 'TransientPanelFailure' : 'PermanentPanelFailure',
+    nonRetryable: !diagnosis.retryable,
+    details: [diagnosis.code, attempt],
+  });
+}
+
+const accountPath = (service: provisioningV1.ServiceRegistered) => `/json-api/v1/accounts/${encodeURIComponent(service.username)}`;
+
+/** The panel holds this very account (same username and domain): created by an earlier attempt whose answer was lost. */
+function isAccountOf(service: provisioningV1.ServiceRegistered, lookup: PanelExchange): boolean {
+  if (!('status' in lookup.response) || lookup.response.status !== 200) return false;
+  const account = (lookup.response.body as { account?: { username?: unknown; domain?: unknown } } | null)?.account;
+  return account?.username === service.username && account?.domain === service.domain;
+}
+
 /** The panel call for each action; a created account gets a fresh password the log never shows. */
 function panelRequest(action: provisioningV1.ProvisioningAction, service: provisioningV1.ServiceRegistered): PanelRequest {
-  const account = `/json-api/v1/accounts/${encodeURIComponent(service.username)}`;
+  const account = accountPath(service);
   switch (action) {
     case A.CREATE:
       return {
