@@ -200,6 +200,20 @@ describe('provisioning actions against the panel, attempt by attempt', () => {
     expect(sim.accounts.get('lostreply')).toMatchObject({ domain: 'lostreply.example', state: 'active' });
   });
 
+  it('a re-trigger after a job that made the account but never heard so: it finds the account instead of a duplicate', async () => {
+    const fault = (body: unknown) => fetch(`${sim.httpUrl}/_sim/faults`, { method: 'POST', body: JSON.stringify(body) });
+    await fault({ mode: 'lost-reply', count: 1 });
+    await fault({ mode: 'drop', count: 2 });
+    const id = await service('good', 'Business', 'neverheard');
+    const d1 = await dispatch(id, A.CREATE);
+    expect(await outcome(id, d1)).toMatchObject({ $typeName: 'platform.provisioning.v1.ActionFailed', attempts: 3, diagnosis: 'dropped' });
+    expect(sim.accounts.has('neverheard')).toBe(true);
+
+    const d2 = await dispatch(id, A.CREATE);
+    expect(await outcome(id, d2)).toMatchObject({ $typeName: 'platform.provisioning.v1.ActionSucceeded', state: S.ACTIVE, attempts: 1 });
+    expect((await entries(d2)).map((e) => [e.attempt, e.success, method(e)])).toEqual([[1, true, 'GET']]);
+  });
+
   it('no secret anywhere in the stream: not the panel token, not the account password, not the Authorization header', async () => {
     const info = await nats.jsm.streams.info(streamName('provisioning', nats.prefix));
     const consumer = await nats.js.consumers.get(streamName('provisioning', nats.prefix));

@@ -61,16 +61,21 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
   return {
     /**
      * One attempt: call the panel, record the entry, and tell Temporal
-     * whether another attempt can help. A retried create first asks the
-     * panel for the account: an earlier attempt may have created it and
-     * lost the answer, and creating it again would only meet "account
-     * already exists".
+     * whether another attempt can help. A create that follows an earlier
+     * try (a retry in this job, or an earlier job that failed) first asks
+     * the panel for the account: that try may have created it and lost the
+     * answer (a dropped connection, a 504 from a proxy while the panel
+     * carried on), and creating it again would only meet "account already
+     * exists".
      */
     async attemptAction(input: ActionInput): Promise<{ attempt: number }> {
       const { attempt } = activityInfo();
-      const service = await first<provisioningV1.ServiceRegistered>(
-        serviceRef(input.serviceId),
-        provisioningV1.ServiceRegisteredSchema.typeName,
+      const history = await deps.store.read(serviceRef(input.serviceId));
+      const service = history.find((e) => e.type === provisioningV1.ServiceRegisteredSchema.typeName)?.data as
+        provisioningV1.ServiceRegistered | undefined;
+      if (!service) throw ApplicationFailure.nonRetryable(`service ${input.serviceId} not found`, 'NotFound');
+      const earlierCreateFailed = history.some(
+        (e) => e.type === provisioningV1.ActionFailedSchema.typeName && (e.data as provisioningV1.ActionFailed).action === A.CREATE,
       );
       const panel = await first<provisioningV1.PanelServerRegistered>(
         panelServerRef(service.panelServerId),
@@ -88,7 +93,7 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
         if (!exchange.ok) throw attemptFailure(exchange.diagnosis!, attempt);
         return exchange;
       };
-      if (input.action === A.CREATE && attempt > 1) {
+      if (input.action === A.CREATE && (attempt > 1 || earlierCreateFailed)) {
         const lookup = await call({ method: 'GET', path: accountPath(service), accept: [200, 404] });
         if (isAccountOf(service, lookup)) return { attempt };
       }
