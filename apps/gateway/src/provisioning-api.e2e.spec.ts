@@ -68,6 +68,11 @@ describe('panel servers and services over HTTP', () => {
     const badUrl = await call('POST', '/api/panel-servers', { name: 'x', apiUrl: 'ftp://panel', apiToken: 't' });
     expect(badUrl.status).toBe(400);
     expect(badUrl.json.violations.map((v: { field: string }) => v.field)).toEqual(['apiUrl']);
+    // Secrets go in apiToken only (sealed); a URL is stored and shown as it is, and a token must fit in a header.
+    const leaky = await call('POST', '/api/panel-servers', { name: 'x', apiUrl: 'https://root:pw@panel.example', apiToken: 'a\nb' });
+    expect(leaky.status).toBe(400);
+    expect(leaky.json.violations.map((v: { field: string }) => v.field)).toEqual(['apiUrl', 'apiToken']);
+    expect(leaky.text).not.toContain('pw@');
 
     const created = await call('POST', '/api/panel-servers', {
       name: 'web-1',

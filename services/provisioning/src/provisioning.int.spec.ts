@@ -12,6 +12,7 @@ import { serviceRef } from './commands/refs';
 import { registerPanelServer } from './commands/register-panel-server';
 import { SecretBox } from './domain/secret-box';
 import { provisioningDispatcherProjection } from './projections/provisioning-dispatcher.projection';
+import { provisionAction } from './workflows/provision-action.workflow';
 import { createProvisioningWorker } from './workflows/provisioning-worker';
 
 const { ProvisioningAction: A, ServiceState: S } = provisioningV1;
@@ -107,8 +108,8 @@ async function outcome(serviceId: string, dispatchId: string) {
   throw new Error(`dispatch ${dispatchId} did not finish`);
 }
 const method = (e: provisioningV1.ProvisioningAttemptRecorded) => (JSON.parse(e.requestJson) as { method: string }).method;
-/** The Provisioning Log entries of one dispatch, in order. */
-async function entries(dispatchId: string) {
+/** The Provisioning Log entries of one dispatch (or of all), in order. */
+async function entries(dispatchId?: string) {
   const stream = streamName('provisioning', nats.prefix);
   const consumer = await nats.js.consumers.get(stream, { filter_subjects: `${nats.prefix}.evt.provisioning.attempt.>` });
   const out: provisioningV1.ProvisioningAttemptRecorded[] = [];
@@ -121,7 +122,7 @@ async function entries(dispatchId: string) {
   } finally {
     await consumer.delete().catch(() => undefined);
   }
-  return out.filter((e) => e.dispatchId === dispatchId);
+  return dispatchId ? out.filter((e) => e.dispatchId === dispatchId) : out;
 }
 
 describe('provisioning actions against the panel, attempt by attempt', () => {
@@ -212,6 +213,37 @@ describe('provisioning actions against the panel, attempt by attempt', () => {
     const d2 = await dispatch(id, A.CREATE);
     expect(await outcome(id, d2)).toMatchObject({ $typeName: 'platform.provisioning.v1.ActionSucceeded', state: S.ACTIVE, attempts: 1 });
     expect((await entries(d2)).map((e) => [e.attempt, e.success, method(e)])).toEqual([[1, true, 'GET']]);
+  });
+
+  it('a terminate whose answer was lost: the retry finds no account and counts it terminated', async () => {
+    const id = await service('good', 'Business', 'goner');
+    await outcome(id, await dispatch(id, A.CREATE));
+    await fetch(`${sim.httpUrl}/_sim/faults`, { method: 'POST', body: JSON.stringify({ mode: 'lost-reply', count: 1 }) });
+    const d = await dispatch(id, A.TERMINATE);
+    expect(await outcome(id, d)).toMatchObject({ $typeName: 'platform.provisioning.v1.ActionSucceeded', state: S.TERMINATED, attempts: 2 });
+    expect((await entries(d)).map((e) => [e.attempt, e.success, method(e), JSON.parse(e.responseJson).status ?? 'none'])).toEqual([
+      [1, false, 'DELETE', 'none'],
+      [2, true, 'DELETE', 404],
+    ]);
+    expect(sim.accounts.has('goner')).toBe(false);
+  });
+
+  it('a replayed dispatch calls the panel no more: Temporal refuses the finished job, and a stale one stops before the panel', async () => {
+    const before = { calls: sim.passwordsReceived.length, entries: (await entries()).length };
+    await dispatcher.rebuild(); // replays every ActionDispatched so far
+    await expect.poll(async () => (await dispatcher.status()).lag, { timeout: 20_000 }).toBe(0);
+
+    // Past Temporal's retention the id could be reused: the activity itself refuses a dispatch that is not the running one.
+    const id = await service('good', 'Business', 'stale');
+    const stale = await temporal.client.workflow.execute(provisionAction, {
+      taskQueue,
+      workflowId: `stale-${uuidv7()}`,
+      args: [{ serviceId: id, dispatchId: 'not-the-running-one', action: A.CREATE, retryInitialIntervalMs: 100 }],
+    });
+    expect(stale).toBe('failed');
+    await sleep(500);
+    expect({ calls: sim.passwordsReceived.length, entries: (await entries()).length }).toEqual(before);
+    expect((await store.read(serviceRef(id))).map((e) => e.type)).toEqual([provisioningV1.ServiceRegisteredSchema.typeName]);
   });
 
   it('no secret anywhere in the stream: not the panel token, not the account password, not the Authorization header', async () => {

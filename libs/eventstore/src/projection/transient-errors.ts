@@ -23,15 +23,24 @@ export function isTransientDbError(error: unknown): boolean {
   );
 }
 
-/** gRPC statuses that say the server is away or overloaded, not that the request is wrong. */
+/**
+ * gRPC statuses that say the server is away or overloaded, or that the
+ * environment is wrong (a missing namespace, a refused credential), not that
+ * the request is bad. As with a missing table, waiting for the operator beats
+ * dead-lettering every event that comes. INVALID_ARGUMENT, ALREADY_EXISTS and
+ * the like are about the request: those still go to the dead letters.
+ */
 const TRANSIENT_GRPC_CODES = new Set([
   1, // CANCELLED
   2, // UNKNOWN
   4, // DEADLINE_EXCEEDED
+  5, // NOT_FOUND (e.g. the namespace)
+  7, // PERMISSION_DENIED
   8, // RESOURCE_EXHAUSTED
   10, // ABORTED
   13, // INTERNAL
   14, // UNAVAILABLE
+  16, // UNAUTHENTICATED
 ]);
 
 /**

@@ -10,6 +10,7 @@ describe('isTransientError: retried from the checkpoint, never dead-lettered', (
     ['Temporal unavailable, wrapped by the client', wrapped(grpc(14)), true],
     ['deadline exceeded', wrapped(grpc(4)), true],
     ['resource exhausted', grpc(8), true],
+    ['a namespace that does not exist: the environment is wrong', wrapped(grpc(5)), true],
     ['no connection yet', new Error('Failed to connect before the deadline'), true],
     ['Postgres connection failure', pg('08006'), true],
     ['Postgres deadlock', pg('40P01'), true],

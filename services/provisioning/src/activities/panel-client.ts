@@ -1,6 +1,6 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 import { diagnose, type Diagnosis, type PanelOutcome } from '../domain/failure-diagnosis';
-import { redactHeaders, redactJson } from '../domain/redact';
+import { REDACTED, redactHeaders, redactJson } from '../domain/redact';
 
 export interface PanelServer {
   apiUrl: string;
@@ -62,7 +62,7 @@ export async function callPanel(server: PanelServer, request: PanelRequest): Pro
     response = { status: res.status, body: redactJson(body) };
     outcome = { kind: 'http', status: res.status, body };
   } catch (error) {
-    outcome = transportOutcome(error);
+    outcome = transportOutcome(error, server.apiToken);
     response = { error: outcome.kind === 'http' ? '' : outcome.message };
   } finally {
     await dispatcher.close().catch(() => undefined);
@@ -87,10 +87,11 @@ function parseBody(text: string): unknown {
 }
 
 /** What a failed call's error means, from Node's and undici's error codes. */
-function transportOutcome(error: unknown): PanelOutcome {
+function transportOutcome(error: unknown, token: string): PanelOutcome {
   const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: string; message?: string; name?: string };
   const code = cause.code ?? '';
-  const message = `${code ? `${code}: ` : ''}${cause.message ?? String(error)}`;
+  // Some client errors quote the header they could not send: the token never reaches the log that way.
+  const message = `${code ? `${code}: ` : ''}${cause.message ?? String(error)}`.replaceAll(token, REDACTED);
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') return { kind: 'connection_refused', message };
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) return { kind: 'tls_error', message };
   if ((error as { name?: string }).name === 'TimeoutError' || /TIMEOUT/.test(code)) return { kind: 'timeout', message };

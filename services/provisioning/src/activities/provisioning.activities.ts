@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { executeServiceCommand } from '../commands/execute-service-command';
 import { attemptRef, panelServerRef, serviceRef } from '../commands/refs';
 import type { SecretBox } from '../domain/secret-box';
+import { evolve, initialServiceState } from '../domain/service.decider';
 import type { Diagnosis } from '../domain/failure-diagnosis';
 import { callPanel, type PanelExchange, type PanelRequest } from './panel-client';
 
@@ -47,8 +48,8 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
       action: input.action,
       attempt,
       success: exchange.ok,
-      requestJson: JSON.stringify(exchange.request),
-      responseJson: JSON.stringify(exchange.response),
+      requestJson: storableJson(exchange.request),
+      responseJson: storableJson(exchange.response),
       durationMs: exchange.durationMs,
       diagnosisCode: exchange.diagnosis?.code ?? '',
       cause: exchange.diagnosis?.cause ?? '',
@@ -74,9 +75,25 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
       const service = history.find((e) => e.type === provisioningV1.ServiceRegisteredSchema.typeName)?.data as
         provisioningV1.ServiceRegistered | undefined;
       if (!service) throw ApplicationFailure.nonRetryable(`service ${input.serviceId} not found`, 'NotFound');
-      const earlierCreateFailed = history.some(
-        (e) => e.type === provisioningV1.ActionFailedSchema.typeName && (e.data as provisioningV1.ActionFailed).action === A.CREATE,
-      );
+      // Only the dispatch the service is running may call the panel: a replayed or superseded job stops here.
+      const state = history.map((e) => e.data as provisioningV1.ServiceEvent).reduce(evolve, initialServiceState());
+      if (state.status !== 'present' || state.running?.dispatchId !== input.dispatchId) {
+        throw ApplicationFailure.create({
+          message: `dispatch ${input.dispatchId} is not the one running for service ${input.serviceId}`,
+          type: 'NotRunning',
+          nonRetryable: true,
+          details: ['not_running', 0],
+        });
+      }
+      // An earlier try of the same action that may have done its work unheard. Not one the panel refused
+      // as a duplicate: that account belonged to someone else before we came.
+      const earlierTryFailed = history.some((e) => {
+        const failed = e.data as provisioningV1.ActionFailed;
+        return (
+          e.type === provisioningV1.ActionFailedSchema.typeName && failed.action === input.action && failed.diagnosis !== 'account_exists'
+        );
+      });
+      const followUp = attempt > 1 || earlierTryFailed;
       const panel = await first<provisioningV1.PanelServerRegistered>(
         panelServerRef(service.panelServerId),
         provisioningV1.PanelServerRegisteredSchema.typeName,
@@ -93,11 +110,13 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
         if (!exchange.ok) throw attemptFailure(exchange.diagnosis!, attempt);
         return exchange;
       };
-      if (input.action === A.CREATE && (attempt > 1 || earlierCreateFailed)) {
+      if (input.action === A.CREATE && followUp) {
         const lookup = await call({ method: 'GET', path: accountPath(service), accept: [200, 404] });
         if (isAccountOf(service, lookup)) return { attempt };
       }
-      await call(panelRequest(input.action, service));
+      const request = panelRequest(input.action, service);
+      // A follow-up terminate that finds no account finds it already terminated (the earlier DELETE's answer was lost).
+      await call(input.action === A.TERMINATE && followUp ? { ...request, accept: [200, 404] } : request);
       return { attempt };
     },
 
@@ -130,6 +149,10 @@ function attemptFailure(diagnosis: Diagnosis, attempt: number) {
     details: [diagnosis.code, attempt],
   });
 }
+
+/** JSON that PostgreSQL's jsonb accepts: it refuses the NUL character, which a panel's answer may carry. */
+const storableJson = (value: unknown) =>
+  JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replaceAll('\0', '\uFFFD') : v));
 
 const accountPath = (service: provisioningV1.ServiceRegistered) => `/json-api/v1/accounts/${encodeURIComponent(service.username)}`;
 

@@ -17,8 +17,17 @@ export const DEFAULT_PANEL_TIMEOUT_MS = 30_000;
 export const registerPanelServerSchema = z.object({
   actor: actorSchema,
   name: z.string().trim().min(1).max(100),
-  apiUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://panel.example:2087' }),
-  apiToken: z.string().min(1).max(4096),
+  // Credentials belong in apiToken, which is sealed; a URL is stored and shown as it is.
+  apiUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://panel.example:2087' }).refine((u) => {
+    const url = new URL(u);
+    return !url.username && !url.password && !url.search;
+  }, 'must not carry credentials or a query string: put the token in apiToken'),
+  // It travels in an HTTP header: printable ASCII without spaces, so no header error can echo it.
+  apiToken: z
+    .string()
+    .min(1)
+    .max(4096)
+    .regex(/^[\x21-\x7e]+$/, 'printable characters only, no spaces or line breaks'),
   tlsVerify: z.boolean().optional(),
   // Below the attempt activity's 90 s start-to-close timeout, so the panel's own timeout is what an operator sees.
   timeoutMs: z.number().int().min(1_000, 'at least 1000 ms').max(60_000, 'at most 60000 ms').optional(),

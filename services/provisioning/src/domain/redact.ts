@@ -6,7 +6,7 @@
 export const REDACTED = '[redacted]';
 
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token)$/i;
-const SECRET_FIELD = /pass(word|wd)?$|secret|token|api[_-]?key|private[_-]?key|^auth/i;
+const SECRET_FIELD = /pass(word|wd)?s?$|secret|token|api[_-]?key|private[_-]?key|^auth/i;
 
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, SECRET_HEADER.test(name) ? REDACTED : value]));
@@ -18,7 +18,7 @@ export function redactJson(value: unknown): unknown {
     return Object.fromEntries(
       Object.entries(value).map(([key, v]) => [
         key,
-        SECRET_FIELD.test(key) && v !== null && typeof v !== 'object' ? REDACTED : redactJson(v),
+        SECRET_FIELD.test(key) && v !== null && (typeof v !== 'object' || Array.isArray(v)) ? REDACTED : redactJson(v),
       ]),
     );
   }

@@ -23,6 +23,7 @@ describe('redaction of stored payloads', () => {
       { api_token: 't', access_token: 'a', client_secret: 's', passwd: 'p' },
       { api_token: REDACTED, access_token: REDACTED, client_secret: REDACTED, passwd: REDACTED },
     ],
+    ['a list under a secret name', { tokens: ['t1', 't2'], passwords: [] }, { tokens: REDACTED, passwords: REDACTED }],
     [
       'ordinary fields untouched',
       { domain: 'ada.example', package: 'Business', quota: 10 },

@@ -29,6 +29,8 @@ export function provisioningDispatcherProjection(schema: string, settings: Provi
           await settings.client.workflow.start(provisionAction, {
             taskQueue: settings.taskQueue,
             workflowId: provisionWorkflowId(data.dispatchId),
+            // A replayed dispatch (rebuild, a batch retried) must not run a finished job again.
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
             args: [
               {
                 serviceId: data.serviceId,

@@ -10,9 +10,12 @@ export interface ProvisionActionInput extends ActionInput {
 
 export const provisionWorkflowId = (dispatchId: string) => `provision-${dispatchId}`;
 
+// Recording the outcome must not give up: a service whose outcome is never
+// recorded stays "running" and refuses every later action. No attempt limit;
+// the interval tops out at a minute while NATS is away.
 const bookkeeping = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumAttempts: 10 },
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '1 minute' },
 });
 
 /**
@@ -22,7 +25,8 @@ const bookkeeping = proxyActivities<Activities>({
  */
 export async function provisionAction(input: ProvisionActionInput): Promise<'succeeded' | 'failed'> {
   const { attemptAction } = proxyActivities<Activities>({
-    startToCloseTimeout: '90 seconds',
+    // An attempt may make two panel calls (an account lookup, then the action), each up to the server's 60 s cap.
+    startToCloseTimeout: '150 seconds',
     retry: {
       maximumAttempts: 3,
       initialInterval: input.retryInitialIntervalMs,
@@ -30,10 +34,9 @@ export async function provisionAction(input: ProvisionActionInput): Promise<'suc
       nonRetryableErrorTypes: ['PermanentPanelFailure'],
     },
   });
+  let attempts: number;
   try {
-    const { attempt } = await attemptAction(input);
-    await bookkeeping.markSucceeded({ ...input, attempts: attempt });
-    return 'succeeded';
+    ({ attempt: attempts } = await attemptAction(input));
   } catch (error) {
     const cause = error instanceof ActivityFailure ? error.cause : error;
     const [code, attempt] = cause instanceof ApplicationFailure ? (cause.details ?? []) : [];
@@ -44,4 +47,6 @@ export async function provisionAction(input: ProvisionActionInput): Promise<'suc
     });
     return 'failed';
   }
+  await bookkeeping.markSucceeded({ ...input, attempts });
+  return 'succeeded';
 }

@@ -118,6 +118,8 @@ async function start(settings: DispatcherSettings, row: TaskDispatchTable): Prom
     await settings.client.workflow.start(runTask, {
       taskQueue: settings.taskQueue,
       workflowId: workflowIdOf(row.task_id, row.attempt),
+      // A replayed event (rebuild, a batch retried) must not run a finished attempt again.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
       args: [input],
     });
   } catch (error) {
