@@ -21,6 +21,7 @@ let nats: TestNats;
 let gateway: Awaited<ReturnType<typeof startTestGateway>>;
 let commands: Subscription[];
 let cookie: string;
+const known = { panelServerId: '', serviceId: '' };
 
 beforeAll(async () => {
   pg = await createTestDatabase();
@@ -32,6 +33,21 @@ beforeAll(async () => {
   commands = serveCommands(nats.nc, provisioningCommandHandlers(deps), { prefix: nats.prefix, queue: 'provisioning' });
   gateway = await startTestGateway(pg, nats);
   cookie = (await signIn(gateway.url, accounts.admin.email, accounts.password)).cookie;
+  // One real panel server and service, so generated input also reaches the paths where they exist.
+  const panel = await send('POST', '/api/panel-servers', JSON.stringify({ name: 'p', apiUrl: 'https://panel.example', apiToken: 't' }));
+  known.panelServerId = (JSON.parse(panel.text) as { id: string }).id;
+  const service = await send(
+    'POST',
+    '/api/services',
+    JSON.stringify({
+      domain: 'ada.example.com',
+      clientName: 'Ada',
+      username: 'ada',
+      package: 'Business',
+      panelServerId: known.panelServerId,
+    }),
+  );
+  known.serviceId = (JSON.parse(service.text) as { id: string }).id;
 });
 afterAll(async () => {
   await Promise.all((commands ?? []).map((s) => s.drain()));
@@ -68,6 +84,34 @@ const bodyOf = (fields: string[]) =>
     fc.jsonValue(),
     fc.string({ maxLength: 200 }), // not JSON at all
   );
+/** Strings that pass the gateway's type check, so the service's own rules get exercised too. */
+const text = (...likely: string[]) =>
+  fc.oneof(
+    fc.string({ maxLength: 120 }),
+    fc.constantFrom(...likely, '', ' ', '💥', 'a\nb', 'a'.repeat(300)),
+    fc.webUrl({ withQueryParameters: true, withFragments: true }),
+  );
+const typedPanelServer = fc.record(
+  {
+    name: text('web-1'),
+    apiUrl: text('https://panel.example:2087', 'https://u:p@panel.example', 'ftp://panel', 'http://a b'),
+    apiToken: text('tok-123', 'a b'),
+    tlsVerify: fc.boolean(),
+    timeoutMs: fc.oneof(fc.integer(), fc.constantFrom(999, 1_000, 60_000, 60_001)),
+  },
+  { requiredKeys: ['name', 'apiUrl', 'apiToken'] },
+);
+const typedService = fc.record({
+  domain: text('shop.example.com', 'Shop.Example.com', 'no-dot'),
+  clientName: text('Ada Ltd'),
+  username: text('ada', 'Ada', '1ada', 'ada_lovelace'),
+  package: text('Business'),
+  panelServerId: fc.oneof(
+    text('p1', 'no such', '../x', 'a.b'),
+    fc.constant(null).map(() => known.panelServerId),
+  ),
+});
+
 const asBody = (value: unknown) => (typeof value === 'string' && !value.startsWith('"') ? value : JSON.stringify(value));
 
 /** The answer is a clear refusal or a success; a refusal stores nothing, a 400 names the field. */
@@ -86,7 +130,7 @@ async function expectSafe(method: string, path: string, body: string | undefined
 describe('generated malformed input never reaches a 5xx and never stores a refused record', () => {
   it('POST /api/panel-servers', async () => {
     await fc.assert(
-      fc.asyncProperty(bodyOf(['name', 'apiUrl', 'apiToken', 'tlsVerify', 'timeoutMs']), (body) =>
+      fc.asyncProperty(fc.oneof(bodyOf(['name', 'apiUrl', 'apiToken', 'tlsVerify', 'timeoutMs']), typedPanelServer), (body) =>
         expectSafe('POST', '/api/panel-servers', asBody(body), [201], [400]),
       ),
       { numRuns: RUNS },
@@ -95,7 +139,7 @@ describe('generated malformed input never reaches a 5xx and never stores a refus
 
   it('POST /api/services', async () => {
     await fc.assert(
-      fc.asyncProperty(bodyOf(['domain', 'clientName', 'username', 'package', 'panelServerId']), (body) =>
+      fc.asyncProperty(fc.oneof(bodyOf(['domain', 'clientName', 'username', 'package', 'panelServerId']), typedService), (body) =>
         expectSafe('POST', '/api/services', asBody(body), [201], [400]),
       ),
       { numRuns: RUNS },
@@ -104,8 +148,13 @@ describe('generated malformed input never reaches a 5xx and never stores a refus
 
   it('POST /api/services/<id>/actions', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 100 }), bodyOf(['action']), (id, body) =>
-        expectSafe('POST', `/api/services/${encodeURIComponent(id)}/actions`, asBody(body), [202], [400, 404, 409]),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ minLength: 1, maxLength: 100 }),
+          fc.constant(null).map(() => known.serviceId),
+        ),
+        fc.oneof(bodyOf(['action']), fc.record({ action: text('create', 'suspend', 'unsuspend', 'terminate', 'reboot') })),
+        (id, body) => expectSafe('POST', `/api/services/${encodeURIComponent(id)}/actions`, asBody(body), [202], [400, 404, 409]),
       ),
       { numRuns: RUNS },
     );

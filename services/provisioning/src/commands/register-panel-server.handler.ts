@@ -18,7 +18,9 @@ export const registerPanelServerSchema = z.object({
   actor: actorSchema,
   name: z.string().trim().min(1).max(100),
   // Credentials belong in apiToken, which is sealed; a URL is stored and shown as it is.
+  // zod runs the refinement even when the format check failed: an unparsable value is that check's to report.
   apiUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://panel.example:2087' }).refine((u) => {
+    if (!URL.canParse(u)) return true;
     const url = new URL(u);
     return !url.username && !url.password && !url.search;
   }, 'must not carry credentials or a query string: put the token in apiToken'),
@@ -29,7 +31,7 @@ export const registerPanelServerSchema = z.object({
     .max(4096)
     .regex(/^[\x21-\x7e]+$/, 'printable characters only, no spaces or line breaks'),
   tlsVerify: z.boolean().optional(),
-  // Below the attempt activity's 90 s start-to-close timeout, so the panel's own timeout is what an operator sees.
+  // Two calls of this length (a lookup, then the action) fit in the attempt activity's 150 s start-to-close.
   timeoutMs: z.number().int().min(1_000, 'at least 1000 ms').max(60_000, 'at most 60000 ms').optional(),
 });
 
