@@ -40,3 +40,5 @@ export const baseConfigSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
 });
+
+export type BaseConfig = z.output<typeof baseConfigSchema>;

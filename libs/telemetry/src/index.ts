@@ -6,3 +6,4 @@ export * from './health/readiness-checks';
 export * from './logging.module';
 export * from './service-bootstrap';
 export * from './public-route';
+export * from './context-service.module';
