@@ -39,7 +39,8 @@ try {
   );
 
   // 1. Raw limit: pipelined JetStream publishes of the same payloads and headers, no expectations.
-  await ensureEventStream(nats.jsm, 'audit', { prefix: nats.prefix });
+  // On another context's stream, so these events do not stand in the way of the appends' version checks below.
+  await ensureEventStream(nats.jsm, 'logins', { prefix: nats.prefix });
   const rawPublish = await measure('raw JetStream async publish', events, async () => {
     // One pipelined loop, up to `aggregates` publishes in flight: the same
     // concurrency the event store gets below, without any check.
@@ -47,7 +48,7 @@ try {
     for (let i = 0; i < events; i++) {
       const id = ids[i % aggregates]!;
       const { headers, data } = encodeEvent(eventRegistry, makeEvent(id, i), context);
-      inFlight.push(nats.js.publish(aggregateSubject({ context: 'audit', type: 'task', id }, nats.prefix), data, { headers }));
+      inFlight.push(nats.js.publish(aggregateSubject({ context: 'logins', type: 'task', id }, nats.prefix), data, { headers }));
       if (inFlight.length >= aggregates) {
         await Promise.all(inFlight);
         inFlight = [];

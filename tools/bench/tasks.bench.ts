@@ -4,7 +4,8 @@
 //   projection lag   TaskCompleted written → completed visible through the API
 // Every piece runs as its own process: Temporal dev server, tasks service (worker inside), gateway.
 // Prints figures; never fails on a number.   BENCH_TASKS=100 npm run bench:tasks
-import { signIn, startPlatform } from '@opsledger/gateway/testing';
+import { startPlatform } from '@opsledger/dev/platform';
+import { signIn } from '@opsledger/gateway/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const count = Number(process.env.BENCH_TASKS ?? 100);

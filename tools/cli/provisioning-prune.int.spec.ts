@@ -1,13 +1,23 @@
 import { eventRegistry, streamName } from '@opsledger/contracts';
 import { contextSchema } from '@opsledger/db';
 import { ensureEventStream, ProjectionRunner } from '@opsledger/eventstore';
-import { dropContextSchemas, recordAttemptEvent } from '@opsledger/gateway/testing';
-import { createTestDatabase, createTestNats, repoRoot, type TestDatabase, type TestNats, testEnv } from '@opsledger/testing';
+import { dropContextSchemas, provisioningLogProjection, recordAttemptEvent } from '@opsledger/gateway/testing';
+import { readManifest } from '@opsledger/dev/manifest';
+import {
+  createTestDatabase,
+  createTestNats,
+  freePort,
+  repoRoot,
+  ServiceProcess,
+  type TestDatabase,
+  type TestNats,
+  testEnv,
+} from '@opsledger/testing';
+import { userInfo } from 'node:os';
 import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { provisioningLogProjection } from '../../apps/gateway/src/projections/provisioning/provisioning-log.projection';
 
 const run = promisify(execFile);
 const DAY = 86_400_000;
@@ -15,13 +25,29 @@ let pg: TestDatabase;
 let nats: TestNats;
 let schema: string;
 
+let service: ServiceProcess;
+let serviceUrl: string;
+
 beforeAll(async () => {
   pg = await createTestDatabase();
   nats = await createTestNats();
   schema = contextSchema('provisioning', nats.prefix);
   await ensureEventStream(nats.jsm, 'provisioning', { prefix: nats.prefix });
+  // The provisioning service answers the prune command (no worker: a prune needs no Temporal).
+  const entry = readManifest().find((p) => p.name === 'provisioning')!;
+  const port = await freePort();
+  serviceUrl = `http://127.0.0.1:${port}`;
+  service = ServiceProcess.start('provisioning', entry.entry, {
+    OPSLEDGER_PREFIX: nats.prefix,
+    NATS_URL: nats.url,
+    TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    PROVISIONING_RUN_WORKER: 'false',
+    [entry.portVariable]: String(port),
+  });
+  await service.waitReady(`${serviceUrl}/readyz`);
 });
 afterAll(async () => {
+  await service?.stop();
   await dropContextSchemas(pg, nats.prefix);
   await nats?.dispose();
   await pg?.dispose();
@@ -45,8 +71,14 @@ const attemptMessages = async () =>
   (await nats.jsm.streams.info(streamName('provisioning', nats.prefix), { subjects_filter: `${nats.prefix}.evt.provisioning.attempt.>` }))
     .state.subjects ?? {};
 
-/** Projects the stream into the read model (rebuilt from the start if asked) and waits for `count` rows. */
-async function project(count: number, rebuild = false) {
+/** How far the provisioning service's attempt index is behind the stream. */
+const indexLag = async () => {
+  const ready = (await (await fetch(`${serviceUrl}/readyz`)).json()) as { details: { projections: Record<string, { lag: number }> } };
+  return ready.details.projections['provisioning-attempt-index']?.lag ?? -1;
+};
+
+/** Projects the stream into the read model (rebuilt from the start if asked) until its ids are as `done` wants. */
+async function project(done: (ids: string[]) => boolean, rebuild = false) {
   const runner = new ProjectionRunner(
     { db: pg.db, js: nats.js, jsm: nats.jsm, registry: eventRegistry, prefix: nats.prefix },
     provisioningLogProjection(schema),
@@ -54,7 +86,7 @@ async function project(count: number, rebuild = false) {
   if (rebuild) await runner.rebuild();
   await runner.start();
   try {
-    for (let i = 0; i < 200 && (await rows()).length < count; i++) await sleep(50);
+    for (let i = 0; i < 200 && !done(await rows()); i++) await sleep(50);
   } finally {
     await runner.stop();
   }
@@ -64,8 +96,10 @@ it('prune --days=90 removes exactly the entries older than 90 days, from the rea
   const ages = { a100: 100, b365: 365, c91: 91, d89: 89, e1: 1, f0: 0 };
   for (const [id, age] of Object.entries(ages))
     await recordAttemptEvent(nats, { id, domain: `${id}.example`, success: age % 2 === 0, at: new Date(Date.now() - age * DAY) });
-  await project(6);
+  await project((ids) => ids.length === 6);
   expect(await rows()).toEqual(['a100', 'b365', 'c91', 'd89', 'e1', 'f0']);
+  // The service's own index has them too.
+  await expect.poll(indexLag, { timeout: 10_000 }).toBe(0);
 
   const dry = await opsledger('provisioning', 'prune', '--days=90', '--dry-run');
   expect(dry).toMatchObject({ code: 0 });
@@ -76,14 +110,24 @@ it('prune --days=90 removes exactly the entries older than 90 days, from the rea
   const pruned = await opsledger('provisioning', 'prune', '--days=90');
   expect(pruned).toMatchObject({ code: 0 });
   expect(pruned.stdout).toMatch(/^removed 3 provisioning log entries older than 90 days .*; 3 events purged/);
+  // The read model drops the rows when it projects the prune's event.
+  await project((ids) => ids.length === 3);
   expect(await rows()).toEqual(['d89', 'e1', 'f0']);
   expect(Object.keys(await attemptMessages()).sort()).toEqual(
     ['d89', 'e1', 'f0'].map((id) => `${nats.prefix}.evt.provisioning.attempt.${id}`),
   );
 
+  // The prune is an event with the CLI's operator as its actor and `cli` as its source.
+  const [prune] = await nats.jsm.streams
+    .getMessage(streamName('provisioning', nats.prefix), { last_by_subj: `${nats.prefix}.evt.provisioning.log-prune.>` })
+    .then((m) => [m]);
+  expect(prune!.header.get('Ops-Source')).toBe('cli');
+  expect(prune!.header.get('Ops-Actor')).toMatch(new RegExp(`^system:${userInfo().username}@`));
+
   // A second run finds nothing; a rebuild from the stream brings none of the pruned back.
+  await expect.poll(indexLag, { timeout: 10_000 }).toBe(0);
   expect((await opsledger('provisioning', 'prune', '--days=90')).stdout).toMatch(/^removed 0 /);
-  await project(3, true);
+  await project((ids) => ids.length === 3, true);
   await sleep(200);
   expect(await rows()).toEqual(['d89', 'e1', 'f0']);
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { readManifest, servedProcesses } from './manifest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -19,12 +20,24 @@ describe('deploy/Dockerfile', () => {
     expect(copies.filter((path) => !existsSync(join(root, path)))).toEqual([]);
   });
 
-  it('installs every workspace package (a new one must be added to the deps stage)', () => {
+  it('installs every workspace package: the deps stage finds each package.json instead of listing them', () => {
+    expect(dockerfile).toMatch(/^RUN .*find \. -name package\.json -not -path '\*\/node_modules\/\*' -exec cp --parents/m);
+    expect(dockerfile).toMatch(/^COPY --from=manifests \/manifests\/ \.\/$/m);
     const workspaces = (JSON.parse(read('package.json')).workspaces as string[]).flatMap((pattern) =>
       pattern.endsWith('/*') ? readdirSync(join(root, pattern.slice(0, -2))).map((dir) => `${pattern.slice(0, -2)}/${dir}`) : [pattern],
     );
-    const manifests = workspaces.map((w) => `${w}/package.json`).filter((p) => existsSync(join(root, p)));
-    expect(manifests.filter((p) => !copies.includes(p))).toEqual([]);
+    const ignored = read('.dockerignore').split('\n').filter(Boolean);
+    // No workspace's manifest may be kept out of the build context.
+    for (const w of workspaces)
+      expect(
+        ignored.filter((rule) => `${w}/package.json`.startsWith(rule.replace(/^\*\*\//, ''))),
+        w,
+      ).toEqual([]);
+  });
+
+  it('starts the service named by the build argument, as services.manifest.json lists its entry', () => {
+    for (const p of servedProcesses(readManifest(root))) expect(p.entry).toMatch(/^(services|apps)\/[a-z-]+\/src\/main\.ts$/);
+    expect(dockerfile).toContain('ENV NODE_ENV=production SERVICE_MAIN=${SERVICE}/src/main.ts');
   });
 
   it('keeps dependencies and local state out of the build context', () => {
@@ -41,19 +54,22 @@ describe('k8s/', () => {
     }
   });
 
-  it('every Deployment probes /healthz and /readyz on its port, binds all interfaces and has a memory limit', () => {
+  it('every process of services.manifest.json has a Deployment that probes /healthz and /readyz on its own port variable, binds all interfaces and has a memory limit', () => {
     const docs = kustomization('k8s/base').resources.flatMap((r) => parseAllDocuments(read(`k8s/base/${r}`)).map((d) => d.toJS()));
     const deployments = docs.filter((d) => d.kind === 'Deployment');
     const config = docs.find((d) => d.kind === 'ConfigMap');
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['gateway', 'provisioning', 'tasks']);
+    const processes = servedProcesses(readManifest(root));
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(processes.map((p) => p.name).sort());
     expect(config.data.HTTP_HOST).toBe('0.0.0.0');
     expect(config.data.STREAM_REPLICAS).toBe('3');
     for (const d of deployments) {
+      const { portVariable } = processes.find((p) => p.name === d.metadata.name)!;
       const [container] = d.spec.template.spec.containers;
       expect(container.livenessProbe.httpGet.path).toBe('/healthz');
       expect(container.readinessProbe.httpGet.path).toBe('/readyz');
       const port = container.ports.find((p: { name: string }) => p.name === 'http').containerPort;
-      expect(container.env.find((e: { name: string }) => e.name.endsWith('_PORT')).value).toBe(String(port));
+      // Its own variable: a Deployment that set another service's *_PORT would listen on the default and fail its probes.
+      expect(container.env.find((e: { name: string }) => e.name === portVariable)?.value, d.metadata.name).toBe(String(port));
       expect(container.resources.limits.memory).toBeDefined();
     }
   });

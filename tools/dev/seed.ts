@@ -1,11 +1,15 @@
 // Seed data for a first look: an admin (OPSLEDGER_ADMIN_EMAIL / OPSLEDGER_ADMIN_PASSWORD),
 // a customer, a few tasks, and hosting accounts on the panel simulator
 // (one created, two failing for reasons the Provisioning Log diagnoses),
+// Settings → Email with a mistyped secret (the customer's welcome email fails
+// with the provider's credential error, which Send test email shows at once),
 // all through the real command path (NATS → service → JetStream → gateway
 // projection). Idempotent: a restarted stack adds nothing.
-import { ActorKind, provisioningV1, Source, tasksV1 } from '@opsledger/contracts';
+import { ActorKind, eventRegistry, provisioningV1, settingsV1, Source, tasksV1 } from '@opsledger/contracts';
 import { contextSchema, createDb, migrateToLatest } from '@opsledger/db';
-import { ensureAccount, type IdentityTables, identityMigrations } from '@opsledger/gateway/identity';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { ensureEventStream, EventStore } from '@opsledger/eventstore';
+import { AccountEvents, ensureAccount, type IdentityTables, identityMigrations } from '@opsledger/gateway/identity';
 import { CommandClient, connectNats } from '@opsledger/messaging';
 import { baseConfigSchema, loadConfigOrExit } from '@opsledger/telemetry';
 import { type Kysely, sql } from 'kysely';
@@ -18,6 +22,7 @@ const config = loadConfigOrExit(
     OPSLEDGER_ADMIN_PASSWORD: z.string().min(12).default('opsledger-admin'),
     OPSLEDGER_CUSTOMER_EMAIL: z.email().default('customer@opsledger.local'),
     OPSLEDGER_CUSTOMER_PASSWORD: z.string().min(12).default('opsledger-customer'),
+    EMAIL_SES_ENDPOINT: z.url().default(`http://127.0.0.1:${process.env.SES_SIM_PORT ?? 3400}`),
   }),
 );
 const db = createDb<any>({ connectionString: config.DATABASE_URL, max: 1 });
@@ -29,18 +34,35 @@ try {
   const identitySchema = contextSchema('identity', config.OPSLEDGER_PREFIX);
   await migrateToLatest(db, identitySchema, identityMigrations);
   const identity = db.withSchema(identitySchema) as Kysely<IdentityTables>;
-  const admin = await ensureAccount(identity, {
-    email: config.OPSLEDGER_ADMIN_EMAIL,
-    name: 'Operator',
-    role: 'admin',
-    password: config.OPSLEDGER_ADMIN_PASSWORD,
+  const jsm = await jetstreamManager(nc);
+  await ensureEventStream(jsm, 'identity', { prefix: config.OPSLEDGER_PREFIX, replicas: config.STREAM_REPLICAS });
+  // Each new account's AccountCreated goes on IDENTITY: the customer's welcome email is the first entry of the Email Log.
+  const accountEvents = new AccountEvents(new EventStore(jetstream(nc), jsm, eventRegistry, config.OPSLEDGER_PREFIX), {
+    actor: { kind: 'system', id: 'seed' },
+    source: 'cli',
   });
-  const customer = await ensureAccount(identity, {
-    email: config.OPSLEDGER_CUSTOMER_EMAIL,
-    name: 'Ada Customer',
-    role: 'customer',
-    password: config.OPSLEDGER_CUSTOMER_PASSWORD,
-  });
+  // Before the customer exists, so its welcome email goes through the seeded (broken) settings.
+  await seedEmailSettings(new CommandClient(nc, config.OPSLEDGER_PREFIX));
+  const admin = await ensureAccount(
+    identity,
+    {
+      email: config.OPSLEDGER_ADMIN_EMAIL,
+      name: 'Operator',
+      role: 'admin',
+      password: config.OPSLEDGER_ADMIN_PASSWORD,
+    },
+    accountEvents,
+  );
+  const customer = await ensureAccount(
+    identity,
+    {
+      email: config.OPSLEDGER_CUSTOMER_EMAIL,
+      name: 'Ada Customer',
+      role: 'customer',
+      password: config.OPSLEDGER_CUSTOMER_PASSWORD,
+    },
+    accountEvents,
+  );
   console.log(`seed: admin ${admin.email} / ${config.OPSLEDGER_ADMIN_PASSWORD}`);
   console.log(`seed: customer ${customer.email} / ${config.OPSLEDGER_CUSTOMER_PASSWORD}`);
 
@@ -100,9 +122,36 @@ async function seedProvisioning(client: CommandClient, actor: { userId: string; 
       username,
       package: pkg,
       panelServerId,
+      // Suspending it sends instance.suspended here (to the SES simulator).
+      clientEmail: `billing@${domain}`,
     });
     await client.send(provisioningV1.DispatchActionCommand, { ...command, serviceId, action: provisioningV1.ProvisioningAction.CREATE });
   }
   for (let i = 0; i < 100 && (await countPanels()) < 2; i++) await sleep(50);
   console.log(`seed: 2 panel servers and ${accounts.length} hosting accounts, their creates dispatched to the panel simulator`);
+}
+
+/**
+ * Settings → Email pointing at the SES simulator, with the secret mistyped:
+ * the troubleshooting the first look offers (fix: the secret is
+ * ses-sim-secret-key). Only when the section was never saved, so an
+ * operator's fix survives a restart.
+ */
+async function seedEmailSettings(client: CommandClient) {
+  const settings = sql.table(`${contextSchema('email', config.OPSLEDGER_PREFIX)}.email_settings`);
+  const saved = await sql<{ n: number }>`select count(*)::int as n from ${settings}`.execute(db).then(
+    (r) => r.rows[0]!.n > 0,
+    () => false,
+  );
+  if (saved) return console.log('seed: Settings → Email already saved; left as it is');
+  await client.send(settingsV1.ChangeEmailSettingsCommand, {
+    actor: { userId: 'seed', kind: ActorKind.SYSTEM },
+    source: Source.CLI,
+    region: 'us-east-1',
+    endpoint: config.EMAIL_SES_ENDPOINT,
+    sender: 'noreply@opsledger.local',
+    accessKeyId: 'ses-sim-access-key',
+    secretAccessKey: 'ses-sim-secret-kye',
+  });
+  console.log('seed: Settings → Email saved with a mistyped secret (the welcome email fails; Send test email says why)');
 }

@@ -35,20 +35,25 @@ else
   wait_port "$temporal_host" "$temporal_port" Temporal
 fi
 
-declare -A ready_urls=(
-  [tasks]="http://127.0.0.1:${TASKS_PORT:-3101}/readyz"
-  [provisioning]="http://127.0.0.1:${PROVISIONING_PORT:-3102}/readyz"
-  [gateway]="http://127.0.0.1:${GATEWAY_PORT:-3000}/readyz"
-)
-start hypervisor-sim tsx tools/hypervisor-sim/main.ts
-start panel-sim tsx tools/panel-sim/main.ts
-start tasks tsx services/tasks/src/main.ts
-start provisioning tsx services/provisioning/src/main.ts
-# Plain HTTP on loopback for the first look: the session cookie cannot be Secure here.
-COOKIE_SECURE=false CONSOLE_DIST="$ROOT/apps/console/dist" start gateway tsx apps/gateway/src/main.ts
+# Every process comes from services.manifest.json: name, entry, port variable, port, kind.
+mapfile -t processes < <(node -e '
+  for (const p of require("./services.manifest.json").processes)
+    console.log([p.name, p.entry, p.portVariable, process.env[p.portVariable] || p.port, p.kind].join(" "));
+')
+for line in "${processes[@]}"; do
+  read -r name entry _ _ kind <<<"$line"
+  if [[ $kind == app ]]; then
+    # Plain HTTP on loopback for the first look: the session cookie cannot be Secure here.
+    COOKIE_SECURE=false CONSOLE_DIST="$ROOT/apps/console/dist" start "$name" tsx "$entry"
+  else
+    start "$name" tsx "$entry"
+  fi
+done
 
-for name in "${!ready_urls[@]}"; do
-  url=${ready_urls[$name]}
+for line in "${processes[@]}"; do
+  read -r name _ _ port kind <<<"$line"
+  [[ $kind == simulator ]] && continue
+  url="http://127.0.0.1:$port/readyz"
   for i in $(seq 1 150); do
     code=$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)
     [[ "$code" == 200 ]] && break
@@ -60,18 +65,19 @@ done
 
 tsx tools/dev/seed.ts
 
+echo
+echo "Ops Ledger is running."
+echo "  console           http://127.0.0.1:${GATEWAY_PORT:-3000}/   (sign in with the accounts above; API under /api)"
+node -e '
+  for (const p of require("./services.manifest.json").processes) {
+    const port = process.env[p.portVariable] || p.port;
+    console.log(`  ${p.name.padEnd(17)} http://127.0.0.1:${port}   ${p.kind === "simulator" ? "" : "(/healthz, /readyz) "}${p.about}`);
+  }
+'
 cat <<INFO
-
-Ops Ledger is running.
-  console           http://127.0.0.1:${GATEWAY_PORT:-3000}/   (sign in with the accounts above)
-  API               http://127.0.0.1:${GATEWAY_PORT:-3000}/api   (/healthz, /readyz)
-  tasks service     http://127.0.0.1:${TASKS_PORT:-3101}   (/healthz, /readyz; runs the Temporal worker)
-  provisioning      http://127.0.0.1:${PROVISIONING_PORT:-3102}   (/healthz, /readyz; runs the Temporal worker)
-  hypervisor sim    http://127.0.0.1:3200   (faults: tools/hypervisor-sim/README.md)
-  panel sim         http://127.0.0.1:3300 and https://127.0.0.1:3301   (token panel-sim-token; faults: tools/panel-sim/README.md)
   Temporal UI       http://$temporal_host:$((temporal_port + 1000))
-  PostgreSQL        ${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}  (schemas: identity, tasks, provisioning)
-  NATS JetStream    ${NATS_URL:-nats://127.0.0.1:4222}  (streams TASKS, SCHEDULER, EMAIL, AUDIT, LOGINS, PROVISIONING)
+  PostgreSQL        ${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}  (a schema per context)
+  NATS JetStream    ${NATS_URL:-nats://127.0.0.1:4222}  (a stream per context)
   logs              .data/logs/
 INFO
 $check_only && exit 0

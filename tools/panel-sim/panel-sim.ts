@@ -8,16 +8,22 @@ export interface PanelAccount {
   username: string;
   package: string;
   state: 'active' | 'suspended';
+  /** The reason the last suspension gave. */
+  suspendReason?: string;
 }
 
 export interface PanelFault {
   /**
    * `slow`: answer 504 Gateway Time-out after `delayMs`; `drop`: close the
    * connection without an answer; `lost-reply`: do what was asked, then
-   * close the connection instead of answering (the work done, the answer lost).
+   * close the connection instead of answering (the work done, the answer lost);
+   * `echo`: answer `status` (default 502) with an HTML error page that quotes the
+   * request line, every header (Authorization too) and the body, as a
+   * misconfigured panel or proxy debug page does.
    */
-  mode: 'slow' | 'drop' | 'lost-reply';
+  mode: 'slow' | 'drop' | 'lost-reply' | 'echo';
   delayMs?: number;
+  status?: number;
   /** How many requests it affects; absent: until removed. */
   count?: number;
 }
@@ -38,8 +44,8 @@ export interface PanelSimOptions {
  * failures come from the data, the way a real panel's do: a wrong token is
  * 401, an existing username 422 "account already exists", an unknown
  * package "Package not found", and the HTTPS listener's certificate is
- * self-signed. Slowness (504) and dropped connections are set through
- * POST /_sim/faults.
+ * self-signed. Slowness (504), dropped connections and an error page that
+ * echoes the request are set through POST /_sim/faults.
  */
 export class PanelSim {
   readonly accounts = new Map<string, PanelAccount>();
@@ -99,6 +105,7 @@ export class PanelSim {
 
       const fault = this.takeFault();
       if (fault?.mode === 'drop') return void req.socket.destroy();
+      if (fault?.mode === 'echo') return await this.echo(req, res, fault.status ?? 502);
       if (fault?.mode === 'slow') {
         await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 2_000));
         return void res.writeHead(504, { 'content-type': 'text/html' }).end('<html><body><h1>504 Gateway Time-out</h1></body></html>');
@@ -137,20 +144,47 @@ export class PanelSim {
     }
     if (req.method === 'POST' && action[2]) {
       account.state = action[2] === 'suspend' ? 'suspended' : 'active';
+      if (action[2] === 'suspend') {
+        const { reason } = await body(req);
+        account.suspendReason = typeof reason === 'string' ? reason : '';
+      }
       return json(res, 200, { result: 'ok', account });
     }
     return json(res, 405, { error: `${req.method} not allowed here` });
   }
 
+  /** An error page quoting the whole request; a password in it is remembered like one the account API received. */
+  private async echo(req: IncomingMessage, res: ServerResponse, status: number) {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const password = /"password"\s*:\s*"([^"]*)"/.exec(raw)?.[1];
+    if (password) this.passwordsReceived.push(password);
+    const headers = Object.entries(req.headers)
+      .map(([name, value]) => `${name}: ${String(value)}`)
+      .join('\n');
+    res
+      .writeHead(status, { 'content-type': 'text/html' })
+      .end(
+        `<html><head><title>${status} Bad Gateway</title></head><body><h1>${status} Bad Gateway</h1>` +
+          `<pre>${req.method} ${req.url} HTTP/${req.httpVersion}\n${headers}\n\n${raw}</pre><hr>proxy debug page</body></html>`,
+      );
+  }
+
   private addFault(input: Record<string, unknown>, res: ServerResponse) {
-    if (input.mode !== 'slow' && input.mode !== 'drop' && input.mode !== 'lost-reply')
-      return json(res, 400, { error: 'mode: one of slow, drop, lost-reply' });
+    if (input.mode !== 'slow' && input.mode !== 'drop' && input.mode !== 'lost-reply' && input.mode !== 'echo')
+      return json(res, 400, { error: 'mode: one of slow, drop, lost-reply, echo' });
+    if (
+      input.status !== undefined &&
+      !(Number.isInteger(input.status) && (input.status as number) >= 400 && (input.status as number) <= 599)
+    )
+      return json(res, 400, { error: 'status: an HTTP error status (400-599)' });
     if (input.count !== undefined && !(Number.isInteger(input.count) && (input.count as number) > 0))
       return json(res, 400, { error: 'count: a positive integer' });
     const fault: PanelFault = {
       mode: input.mode,
       ...(input.count ? { count: input.count as number } : {}),
       ...(typeof input.delayMs === 'number' ? { delayMs: input.delayMs } : {}),
+      ...(typeof input.status === 'number' ? { status: input.status } : {}),
     };
     this.faults.push(fault);
     json(res, 201, { fault });

@@ -1,32 +1,39 @@
 import { Admin, Resource } from 'react-admin';
 import { authProvider } from './authProvider';
-import { dataProvider } from './dataProvider';
 import { ConsoleLayout } from './ConsoleLayout';
-import { unavailablePages } from './resources/unavailable';
-import tasks from './resources/tasks';
+import { dataProvider } from './dataProvider';
+import emailLog from './resources/email-log';
+import emailTemplates from './resources/email-templates';
 import panelServers from './resources/panel-servers';
 import provisioningLog from './resources/provisioning-log';
+import schedules from './resources/schedules';
 import services from './resources/services';
+import settings from './resources/settings';
+import tasks from './resources/tasks';
+import { unavailablePages } from './resources/unavailable';
+
+/** One entry per page, in menu order; each page's folder says its name, its views and whether only staff see it. */
+const PAGES = [tasks, schedules, emailTemplates, emailLog, provisioningLog, services, panelServers, settings];
 
 /**
- * One resource per page of DESIGN.md §1. Customers get only their tasks:
- * the admin pages are not registered for them, so they are neither in the
- * menu nor reachable by URL (and the gateway refuses their API anyway).
+ * One resource per page of DESIGN.md §1. Customers get only the pages open
+ * to them: the admin pages are not registered for them, so they are neither
+ * in the menu nor reachable by URL (and the gateway refuses their API anyway).
+ * A page whose issue has not landed shows a plain "not available yet".
  */
 export function App() {
   return (
     <Admin authProvider={authProvider} dataProvider={dataProvider} layout={ConsoleLayout} requireAuth disableTelemetry title="Ops Ledger">
       {(role: string | undefined) => [
-        <Resource key="tasks" name="tasks" {...tasks} />,
+        ...PAGES.filter((page) => role === 'admin' || !page.adminOnly).map(({ adminOnly: _, ...page }) => (
+          <Resource key={page.name} {...page} />
+        )),
         ...(role === 'admin'
-          ? [
-              ...unavailablePages.map((page) => (
+          ? unavailablePages
+              .filter((pending) => !PAGES.some((page) => page.name === pending.name))
+              .map((page) => (
                 <Resource key={page.name} name={page.name} options={{ label: page.label }} list={page.list} icon={page.icon} />
-              )),
-              <Resource key="provisioning-log" name="provisioning-log" {...provisioningLog} />,
-              <Resource key="services" name="services" {...services} />,
-              <Resource key="panel-servers" name="panel-servers" {...panelServers} />,
-            ]
+              ))
           : []),
       ]}
     </Admin>

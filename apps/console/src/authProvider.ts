@@ -1,4 +1,5 @@
 import type { AuthProvider } from 'react-admin';
+import { apiFetch } from './apiFetch';
 
 interface User {
   id: string;
@@ -11,18 +12,15 @@ let current: Promise<User | undefined> | undefined;
 
 /** The signed-in user, asked of the gateway once per page load (the session lives in an HttpOnly cookie). */
 function me(): Promise<User | undefined> {
-  current ??= fetch('/api/auth/me', { credentials: 'same-origin' }).then(async (res) =>
-    res.ok ? ((await res.json()) as { user: User }).user : undefined,
-  );
+  current ??= apiFetch('/api/auth/me').then(async (res) => (res.ok ? ((await res.json()) as { user: User }).user : undefined));
   return current;
 }
 
 /** react-admin's auth on the gateway's session endpoints. */
 export const authProvider: AuthProvider = {
   async login({ username, password }: { username: string; password: string }) {
-    const res = await fetch('/api/auth/login', {
+    const res = await apiFetch('/api/auth/login', {
       method: 'POST',
-      credentials: 'same-origin',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: username, password }),
     });
@@ -31,7 +29,7 @@ export const authProvider: AuthProvider = {
     current = Promise.resolve(body.user);
   },
   async logout() {
-    await fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' });
+    await apiFetch('/api/auth/logout', { method: 'POST' });
     current = Promise.resolve(undefined);
   },
   async checkAuth() {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { createDb } from '@opsledger/db';
 import type { Kysely } from 'kysely';
-import { DATABASE } from './projections/projections.host';
+import { DATABASE } from './projections/projection.tokens';
 
 @Injectable()
 class DatabaseShutdown implements OnApplicationShutdown {

@@ -2,10 +2,12 @@ import { loginsV1 } from '@opsledger/contracts';
 import { createTestDatabase, createTestNats, type TestDatabase, type TestNats } from '@opsledger/testing';
 import { contextSchema } from '@opsledger/db';
 import { sql } from 'kysely';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropContextSchemas, identityDb, seedAccounts, signIn, startTestGateway } from './test-support/test-gateway';
-import { createTaskEvent, loginEvents, recordAttemptEvent } from './test-support/streams';
+import { AuthService } from './auth/auth.service';
+import { createTaskEvent, loginEvents, recordAttemptEvent, streamEvents } from './test-support/streams';
 import { ensureEventStream } from '@opsledger/eventstore';
 
 let pg: TestDatabase;
@@ -19,7 +21,7 @@ beforeAll(async () => {
   nats = await createTestNats();
   accounts = await seedAccounts(await identityDb(pg, nats.prefix));
   gateway = await startTestGateway(pg, nats, {
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '3',
     LOGIN_MAX_FAILURES_PER_IP: '50',
     LIVE_HEARTBEAT_MS: '200',
     TRUSTED_PROXIES: 'loopback',
@@ -48,6 +50,8 @@ async function adminCookie() {
   cookies.admin ||= (await signIn(gateway.url, accounts.admin.email, accounts.password)).cookie;
   return cookies.admin;
 }
+/** What the console sends with every request: a cookie-authenticated change needs it (CSRF). */
+const fromConsole = { 'x-requested-with': 'XMLHttpRequest' };
 const get = (path: string, cookie = '', headers: Record<string, string> = {}) =>
   fetch(`${gateway.url}${path}`, { headers: { cookie, ...headers } });
 async function until(check: () => Promise<boolean>, ms = 15_000) {
@@ -85,13 +89,54 @@ describe('sign-in', () => {
     expect(((await res.json()) as { violations: unknown[] }).violations).toEqual([expect.objectContaining({ field: 'password' })]);
   });
 
-  it('repeated failures on one account are refused with 429, even with the right password, while other accounts still sign in', async () => {
+  it('repeated failures on one account from one address are refused there with 429, even with the right password; elsewhere the account still signs in', async () => {
     const email = 'alice@example.test';
-    for (let i = 0; i < 3; i++) expect((await signIn(gateway.url, email, 'wrong-password!')).res.status).toBe(401);
-    const limited = await signIn(gateway.url, email, accounts.password);
+    const attacker = { 'x-forwarded-for': '198.51.100.66' };
+    for (let i = 0; i < 3; i++) expect((await signIn(gateway.url, email, 'wrong-password!', attacker)).res.status).toBe(401);
+    const limited = await signIn(gateway.url, email, accounts.password, attacker);
     expect(limited.res.status).toBe(429);
     expect(((await limited.res.json()) as { message: string }).message).toMatch(/try again in \d+ s/);
-    expect((await signIn(gateway.url, accounts.bob.email, accounts.password)).res.status).toBe(200);
+    // One attacker address cannot lock the user out from everywhere.
+    expect((await signIn(gateway.url, email, accounts.password, { 'x-forwarded-for': '203.0.113.5' })).res.status).toBe(200);
+    expect((await signIn(gateway.url, accounts.bob.email, accounts.password, attacker)).res.status).toBe(200);
+  });
+
+  it('failures on one account spread over many addresses are refused past the account-wide limit, from any address', async () => {
+    const strict = await startTestGateway(pg, nats, {
+      LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '2',
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
+      TRUSTED_PROXIES: 'loopback',
+    });
+    try {
+      const email = 'spread@example.test';
+      for (const ip of ['192.0.2.10', '192.0.2.11']) {
+        for (let i = 0; i < 2; i++)
+          expect((await signIn(strict.url, email, 'wrong-password!', { 'x-forwarded-for': ip })).res.status).toBe(401);
+      }
+      expect((await signIn(strict.url, email, 'wrong-password!', { 'x-forwarded-for': '192.0.2.12' })).res.status).toBe(429);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('refused attempts are not failures: hammering a locked account does not keep it locked past the window', async () => {
+    const strict = await startTestGateway(pg, nats, { LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '2', LOGIN_FAILURE_WINDOW_SECONDS: '3' });
+    try {
+      const email = accounts.bob.email;
+      const firstAt = Date.now();
+      for (let i = 0; i < 2; i++) expect((await signIn(strict.url, email, 'wrong-password!')).res.status).toBe(401);
+      const lastAt = Date.now();
+      // The attacker keeps trying while the failures are in the window: each try is refused and recorded as nothing.
+      while (Date.now() - firstAt < 2_500) {
+        expect((await signIn(strict.url, email, 'wrong-password!')).res.status).toBe(429);
+        await sleep(150);
+      }
+      // The window has passed since the last real failure (not since the last refusal): the right password signs in.
+      await sleep(3_300 - (Date.now() - lastAt));
+      expect((await signIn(strict.url, email, accounts.password)).res.status).toBe(200);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('repeated failures from one client address are refused with 429, whichever account they try', async () => {
@@ -109,7 +154,7 @@ describe('sign-in', () => {
   });
 
   it('parallel guesses cannot outrun the limit: they count against each other', async () => {
-    const strict = await startTestGateway(pg, nats, { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' });
+    const strict = await startTestGateway(pg, nats, { LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: '3' });
     try {
       const statuses = await Promise.all(
         Array.from({ length: 12 }, () => signIn(strict.url, 'victim@example.test', 'guess-guess-guess').then((r) => r.res.status)),
@@ -123,7 +168,7 @@ describe('sign-in', () => {
 
   it('logout ends the session', async () => {
     const { cookie } = await signIn(gateway.url, accounts.bob.email, accounts.password);
-    expect((await fetch(`${gateway.url}/api/auth/logout`, { method: 'POST', headers: { cookie } })).status).toBe(204);
+    expect((await fetch(`${gateway.url}/api/auth/logout`, { method: 'POST', headers: { cookie, ...fromConsole } })).status).toBe(204);
     expect((await get('/api/auth/me', cookie)).status).toBe(401);
   });
 });
@@ -150,6 +195,27 @@ describe('roles', () => {
     ['GET', '/api/panel-servers'],
     ['GET', '/api/panel-servers/x'],
     ['POST', '/api/panel-servers'],
+    ['GET', '/api/schedules'],
+    ['GET', '/api/schedules/x'],
+    ['GET', '/api/schedules/x/runs/y'],
+    ['POST', '/api/schedules/x/run'],
+    ['POST', '/api/schedules/x/pause'],
+    ['POST', '/api/schedules/x/resume'],
+    ['PATCH', '/api/schedules/x'],
+    ['GET', '/api/scheduler/status'],
+    ['GET', '/api/email-templates'],
+    ['POST', '/api/email-templates'],
+    ['GET', '/api/email-templates/user.welcome'],
+    ['PUT', '/api/email-templates/user.welcome'],
+    ['GET', '/api/email-templates/user.welcome/versions'],
+    ['POST', '/api/email-templates/user.welcome/reset'],
+    ['POST', '/api/email-templates/user.welcome/preview'],
+    ['POST', '/api/email-templates/user.welcome/send-test'],
+    ['GET', '/api/email-log'],
+    ['GET', '/api/email-log/x'],
+    ['GET', '/api/settings/email'],
+    ['PUT', '/api/settings/email'],
+    ['POST', '/api/settings/email/test'],
   ];
   const signedInRoutes: [string, string][] = [
     ...adminRoutes,
@@ -186,7 +252,7 @@ describe('roles', () => {
   it.each(adminRoutes)('customer %s %s → 403', async (method, path) => {
     const res = await fetch(`${gateway.url}${path}`, {
       method,
-      headers: { cookie: cookies.bob, 'content-type': 'application/json' },
+      headers: { cookie: cookies.bob, 'content-type': 'application/json', ...fromConsole },
       body: method === 'GET' ? undefined : '{}',
     });
     expect(res.status).toBe(403);
@@ -211,8 +277,8 @@ describe('API tokens', () => {
   it('an admin creates a token shown once; it authenticates as Bearer until revoked', async () => {
     const created = await fetch(`${gateway.url}/api/api-tokens`, {
       method: 'POST',
-      headers: { cookie: await adminCookie(), 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'ci', userId: accounts.bob.id }),
+      headers: { cookie: await adminCookie(), 'content-type': 'application/json', ...fromConsole },
+      body: JSON.stringify({ name: 'ci', userId: accounts.bob.id, expiresInDays: 30 }),
     });
     expect(created.status).toBe(201);
     const { id, token } = (await created.json()) as { id: string; token: string };
@@ -225,10 +291,159 @@ describe('API tokens', () => {
     expect(((await asBob.json()) as { userId: string }[]).every((t) => t.userId === accounts.bob.id)).toBe(true);
 
     expect(
-      (await fetch(`${gateway.url}/api/api-tokens/${id}`, { method: 'DELETE', headers: { cookie: await adminCookie() } })).status,
+      (await fetch(`${gateway.url}/api/api-tokens/${id}`, { method: 'DELETE', headers: { cookie: await adminCookie(), ...fromConsole } }))
+        .status,
     ).toBe(204);
     expect((await get('/api/tasks', '', { authorization: `Bearer ${token}` })).status).toBe(401);
     expect((await get('/api/tasks', '', { authorization: 'Bearer olt_forged' })).status).toBe(401);
+  });
+});
+
+describe('/readyz', () => {
+  it('answers anyone its status only; staff get the details (NATS server, errors, projections)', async () => {
+    const anonymous = await fetch(`${gateway.url}/readyz`);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ status: 'ok' });
+    const customer = await get('/readyz', cookies.bob);
+    expect(await customer.json()).toEqual({ status: 'ok' });
+    const staff = (await (await get('/readyz', await adminCookie())).json()) as { status: string; details: Record<string, object> };
+    expect(staff.status).toBe('ok');
+    expect(Object.keys(staff.details).sort()).toEqual(['nats', 'postgres', 'projections']);
+    expect(staff.details.nats).toMatchObject({ server: expect.any(String) });
+  });
+});
+
+describe('cross-site requests (CSRF)', () => {
+  const tokenBody = JSON.stringify({ name: 'csrf-check', expiresInDays: 1 });
+  const createToken = (headers: Record<string, string>, body = tokenBody, type = 'application/json') =>
+    fetch(`${gateway.url}/api/api-tokens`, { method: 'POST', headers: { 'content-type': type, ...headers }, body });
+  const tokenCount = async () =>
+    Number(
+      (await sql<{ n: string }>`select count(*) as n from ${sql.id(contextSchema('identity', nats.prefix), 'api_token')}`.execute(pg.db))
+        .rows[0]!.n,
+    );
+
+  it('a cookie-authenticated change from another site (Sec-Fetch-Site cross-site or same-site) is a 403, and nothing changes', async () => {
+    const cookie = await adminCookie();
+    const before = await tokenCount();
+    for (const site of ['cross-site', 'same-site']) {
+      const res = await createToken({ cookie, 'sec-fetch-site': site });
+      expect(res.status, site).toBe(403);
+      expect(((await res.json()) as { message: string }).message).toMatch(/X-Requested-With/);
+    }
+    // A page on a sibling subdomain posting a bodiless form at an action, or signing the user out.
+    const cancel = await fetch(`${gateway.url}/api/tasks/t00/cancel`, {
+      method: 'POST',
+      headers: { cookie, 'sec-fetch-site': 'same-site' },
+    });
+    expect(cancel.status).toBe(403);
+    const { cookie: bobCookie } = await signIn(gateway.url, accounts.bob.email, accounts.password);
+    expect(
+      (await fetch(`${gateway.url}/api/auth/logout`, { method: 'POST', headers: { cookie: bobCookie, 'sec-fetch-site': 'cross-site' } }))
+        .status,
+    ).toBe(403);
+    expect((await get('/api/auth/me', bobCookie)).status).toBe(200);
+    // Without Sec-Fetch-Site (an older browser) a cookie alone is not enough either.
+    expect((await createToken({ cookie })).status).toBe(403);
+    expect(await tokenCount()).toBe(before);
+  });
+
+  it('a form-encoded body is refused with 415 even from the same origin (no url-encoded parser)', async () => {
+    const before = await tokenCount();
+    const res = await createToken(
+      { cookie: await adminCookie(), 'sec-fetch-site': 'same-origin' },
+      'name=form',
+      'application/x-www-form-urlencoded',
+    );
+    expect(res.status).toBe(415);
+    const services = await fetch(`${gateway.url}/api/services/x/actions`, {
+      method: 'POST',
+      headers: { cookie: await adminCookie(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=terminate',
+    });
+    expect(services.status).toBe(415);
+    expect(await tokenCount()).toBe(before);
+  });
+
+  it('the console’s requests pass: Sec-Fetch-Site same-origin or none, or X-Requested-With', async () => {
+    const cookie = await adminCookie();
+    expect((await createToken({ cookie, 'sec-fetch-site': 'same-origin' })).status).toBe(201);
+    expect((await createToken({ cookie, 'sec-fetch-site': 'none' })).status).toBe(201);
+    expect((await createToken({ cookie, 'x-requested-with': 'XMLHttpRequest' })).status).toBe(201);
+    // Reads are not changes: a cross-site GET is answered (SameSite=Lax and CORS keep its body from the other site).
+    expect((await get('/api/auth/me', cookie, { 'sec-fetch-site': 'cross-site' })).status).toBe(200);
+  });
+
+  it('an API token caller (Authorization header, nothing ambient) needs neither header', async () => {
+    const created = await createToken({ cookie: await adminCookie(), 'x-requested-with': 'XMLHttpRequest' });
+    const { token } = (await created.json()) as { token: string };
+    const res = await createToken({ authorization: `Bearer ${token}` });
+    expect(res.status).toBe(201);
+    expect((await createToken({ authorization: `Bearer ${token}`, 'sec-fetch-site': 'cross-site' })).status).toBe(201);
+  });
+});
+
+describe('API tokens: expiry, ownership, record', () => {
+  const mint = async (body: object, cookie?: string) => {
+    const res = await fetch(`${gateway.url}/api/api-tokens`, {
+      method: 'POST',
+      headers: { cookie: cookie ?? (await adminCookie()), 'content-type': 'application/json', ...fromConsole },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, any> };
+  };
+
+  it('a token needs an expiry of at most 365 days, and stops working when it passes', async () => {
+    expect((await mint({ name: 'forever' })).json.violations).toEqual([expect.objectContaining({ field: 'expiresInDays' })]);
+    expect((await mint({ name: 'too long', expiresInDays: 366 })).status).toBe(400);
+    expect((await mint({ name: 'fractional', expiresInDays: 1.5 })).status).toBe(400);
+    const made = await mint({ name: 'short', expiresInDays: 7 });
+    expect(made.status).toBe(201);
+    const expiresAt = new Date(made.json.expiresAt as string).getTime();
+    expect(Math.abs(expiresAt - (Date.now() + 7 * 86_400_000))).toBeLessThan(60_000);
+    const asToken = { authorization: `Bearer ${made.json.token}` };
+    expect((await get('/api/auth/me', '', asToken)).status).toBe(200);
+    await sql`update ${sql.id(contextSchema('identity', nats.prefix), 'api_token')} set expires_at = now() - interval '1 second'
+      where id = ${made.json.id}`.execute(pg.db);
+    expect((await get('/api/auth/me', '', asToken)).status).toBe(401);
+  });
+
+  it('an admin cannot mint a token for another staff account (a customer’s, or their own, yes)', async () => {
+    const { cookie: otherAdmin } = await signIn(gateway.url, accounts.admin.email, accounts.password);
+    const second = await sql<{ id: string }>`insert into ${sql.id(contextSchema('identity', nats.prefix), 'user_account')}
+      (id, email, name, role, password_hash) values ('second-admin', 'second@example.test', 'Second', 'admin', 'x') returning id`.execute(
+      pg.db,
+    );
+    const refused = await mint({ name: 'theirs', userId: second.rows[0]!.id, expiresInDays: 1 }, otherAdmin);
+    expect(refused.status).toBe(403);
+    expect(refused.json.message).toMatch(/another staff account/);
+    expect((await mint({ name: 'mine', userId: accounts.admin.id, expiresInDays: 1 })).status).toBe(201);
+    expect((await mint({ name: 'alice’s', userId: accounts.alice.id, expiresInDays: 1 })).status).toBe(201);
+  });
+
+  it('creation and revocation are IDENTITY events naming the token, its owner and who acted, never the token or its hash', async () => {
+    const made = await mint({ name: 'recorded', userId: accounts.bob.id, expiresInDays: 30 });
+    const revoked = await fetch(`${gateway.url}/api/api-tokens/${made.json.id}`, {
+      method: 'DELETE',
+      headers: { cookie: await adminCookie(), ...fromConsole },
+    });
+    expect(revoked.status).toBe(204);
+    const events = (await streamEvents(nats, 'identity')).filter((e) => (e.data as { tokenId?: string }).tokenId === made.json.id);
+    expect(events.map((e) => e.type)).toEqual(['platform.identity.v1.ApiTokenCreated', 'platform.identity.v1.ApiTokenRevoked']);
+    expect(events[0]!.data).toMatchObject({
+      tokenId: made.json.id,
+      accountId: accounts.bob.id,
+      name: 'recorded',
+      createdBy: accounts.admin.id,
+    });
+    expect(events[1]!.data).toMatchObject({ tokenId: made.json.id, accountId: accounts.bob.id, revokedBy: accounts.admin.id });
+    const token = made.json.token as string;
+    const hash = createHash('sha256').update(token).digest('hex');
+    for (const e of events) {
+      expect(e.raw).not.toContain(token.slice(4));
+      expect(e.raw).not.toContain(hash);
+      expect(e.actor).toContain(accounts.admin.id);
+    }
   });
 });
 
@@ -325,8 +540,9 @@ describe('lists', () => {
     const res = await get(`/api/tasks?filter=${filter}&sort=["createdAt","ASC"]`, await adminCookie(), { accept: 'text/csv' });
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await res.text()).trim().split('\n');
-    expect(lines[0]).toBe('id,type,status,progress,attempt,user_id,error,created_at,updated_at');
+    expect(lines[0]).toBe('id,type,status,progress,attempt,user_id,hypervisor_id,instance_id,error,created_at,updated_at');
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['t00', 't03', 't06', 't09', 't12', 't15', 't18', 't21', 't24', 't27']);
+    expect(lines[1]).toContain(`,${accounts.alice.id},hv-1,vm-t00,`);
     expect(lines[1]).toContain('2026-11-01T00:00:00.000Z');
   });
 });
@@ -428,7 +644,7 @@ describe('live updates (SSE)', () => {
     // A stream ends with its session.
     const { cookie } = await signIn(gateway.url, accounts.bob.email, accounts.password);
     const ending = await fetch(`${gateway.url}/api/live`, { headers: { cookie } });
-    await fetch(`${gateway.url}/api/auth/logout`, { method: 'POST', headers: { cookie } });
+    await fetch(`${gateway.url}/api/auth/logout`, { method: 'POST', headers: { cookie, ...fromConsole } });
     const drained = await Promise.race([ending.text().then(() => 'ended'), sleep(5_000).then(() => 'still open')]);
     expect(drained).toBe('ended');
 
@@ -437,6 +653,58 @@ describe('live updates (SSE)', () => {
     await until(async () => stale.notices.length > 0);
     expect(stale.notices[0]!.data).toEqual({ resource: '*', id: '*', change: 'reset' });
     stale.close();
+  });
+});
+
+describe('live streams per account', () => {
+  const openLive = async (url: string, cookie: string) => {
+    const controller = new AbortController();
+    const res = await fetch(`${url}/api/live`, { headers: { cookie }, signal: controller.signal });
+    if (res.status === 200) void res.body!.pipeTo(new WritableStream()).catch(() => undefined);
+    return { status: res.status, res, close: () => controller.abort() };
+  };
+
+  it('an account may hold a bounded number of live streams; one more is a 429 until one closes', async () => {
+    const strict = await startTestGateway(pg, nats, { LIVE_MAX_STREAMS_PER_USER: '2' });
+    try {
+      const { cookie } = await signIn(strict.url, accounts.alice.email, accounts.password);
+      const [a, b] = [await openLive(strict.url, cookie), await openLive(strict.url, cookie)];
+      expect([a.status, b.status]).toEqual([200, 200]);
+      const third = await openLive(strict.url, cookie);
+      expect(third.status).toBe(429);
+      expect(((await third.res.json()) as { message: string }).message).toMatch(/live streams/);
+      // Another account is not affected.
+      expect((await openLive(strict.url, (await signIn(strict.url, accounts.bob.email, accounts.password)).cookie)).status).toBe(200);
+      a.close();
+      await until(async () => {
+        const again = await openLive(strict.url, cookie);
+        again.close();
+        return again.status === 200;
+      });
+      b.close();
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('a heartbeat re-checks the caller, but one account’s streams share the check for a heartbeat’s time', async () => {
+    const auth = gateway.app.get(AuthService);
+    const original = auth.authenticate.bind(auth);
+    let checks = 0;
+    const cookie = (await signIn(gateway.url, accounts.alice.email, accounts.password)).cookie;
+    const streams = await Promise.all([1, 2, 3, 4].map(() => openLive(gateway.url, cookie)));
+    auth.authenticate = (req) => {
+      if (String(req.headers.cookie) === cookie) checks++;
+      return original(req);
+    };
+    try {
+      await sleep(1_000); // five heartbeats of 200 ms, on each of four streams
+    } finally {
+      auth.authenticate = original;
+      for (const s of streams) s.close();
+    }
+    expect(checks).toBeGreaterThan(0);
+    expect(checks).toBeLessThanOrEqual(8);
   });
 });
 

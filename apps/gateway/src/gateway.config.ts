@@ -24,11 +24,21 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   COOKIE_SECURE: flag.default(true),
   /** How often a live (SSE) stream sends a heartbeat and re-checks its caller. */
   LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  /** Live (SSE) streams one account may hold open on one gateway process (a console tab holds one). */
+  LIVE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(20),
+  /** Failed sign-ins on one account from one client address before that address is refused for it (for the window). */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: z.coerce.number().int().min(1).default(5),
+  /** Failed sign-ins on one account from every address together before it is refused everywhere: an attack spread wide. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(50),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
   LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** How long past its due time a scheduled job may take to start before the Scheduler page calls it overdue. */
+  SCHEDULER_OVERDUE_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
   /** The built console, served at / (empty: API only). */
   CONSOLE_DIST: z.string().default(''),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+
+/** The gateway's validated configuration, injectable in any context module. */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

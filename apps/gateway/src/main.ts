@@ -1,5 +1,6 @@
-import { loadConfigOrExit, runService } from '@opsledger/telemetry';
-import cookieParser from 'cookie-parser';
+import { runService } from '@opsledger/service-runtime';
+import { loadConfigOrExit } from '@opsledger/telemetry';
+import { configureGatewayHttp } from './api/http-setup';
 import { gatewayConfigSchema } from './gateway.config';
 
 const config = loadConfigOrExit(gatewayConfigSchema);
@@ -8,9 +9,7 @@ await runService({
   port: config.GATEWAY_PORT,
   host: config.HTTP_HOST,
   module: async () => (await import('./gateway.module')).GatewayModule.forRoot(config),
-  configure: (app) => {
-    // `/API/tasks` is not `/api/tasks`: one spelling per route, so nothing is reached by a variant.
-    app.getHttpAdapter().getInstance().set('case sensitive routing', true);
-    app.use(cookieParser());
-  },
+  // The gateway reads JSON bodies itself (configureGatewayHttp says why).
+  nestOptions: { bodyParser: false },
+  configure: configureGatewayHttp,
 });

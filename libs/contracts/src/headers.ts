@@ -8,6 +8,12 @@ export const Headers = {
   Traceparent: 'traceparent',
   Tracestate: 'tracestate',
   CommandType: 'Ops-Command-Type',
+  /**
+   * The click (or job) a command and everything it causes belong to: set by the
+   * gateway per request, copied by a service from its command onto the events it
+   * appends, and from a causing event onto the work it starts. Optional.
+   */
+  CorrelationId: 'Ops-Correlation-Id',
   /** On a command reply: `ok` or `error`. */
   Status: 'Ops-Status',
 } as const;

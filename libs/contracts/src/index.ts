@@ -1,10 +1,7 @@
 export * from './streams';
 export * from './headers';
 export * from './command-definition';
-export * from './registry';
-export * from './gen/platform/common/v1/actor_pb';
-export * from './gen/platform/common/v1/envelope_pb';
-export * as tasksV1 from './tasks';
-export * as loginsV1 from './logins';
-export * as provisioningV1 from './provisioning';
+// Generated from proto/ (tools/dev/protoc-gen-contexts.ts): eventRegistry, the
+// common types, and one namespace per context package (tasksV1, loginsV1, …).
+export * from './gen/index';
 export * from './task-types';

@@ -6,8 +6,10 @@
  * A prefix (empty in production) namespaces both, so each test gets streams
  * and subjects of its own on a shared NATS server.
  */
-export const CONTEXTS = ['tasks', 'scheduler', 'email', 'audit', 'logins', 'provisioning'] as const;
-export type Context = (typeof CONTEXTS)[number];
+import type { Context } from './gen/contexts';
+
+/** Every context with a proto/platform/<context>/ folder, generated from the proto packages. */
+export { CONTEXTS, type Context } from './gen/contexts';
 
 export interface AggregateRef {
   context: Context;

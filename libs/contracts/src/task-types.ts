@@ -1,19 +1,8 @@
 /**
- * The task types the platform runs. `idempotent` says whether running a
- * failed task again is safe: a deploy, backup or snapshot converges on the
- * same result; a half-done migrate may have moved disks and must be looked at
- * by a person first.
+ * The task types the platform runs: the names a CreateTask may carry. What
+ * each type may do (whether a failed one may be retried) is the tasks
+ * service's rule, published as TaskFailed.retryable, not part of the contract.
  */
-export const TASK_TYPES = {
-  'instance.deploy': { idempotent: true },
-  'instance.backup': { idempotent: true },
-  'instance.snapshot': { idempotent: true },
-  'instance.migrate': { idempotent: false },
-} as const satisfies Record<string, { idempotent: boolean }>;
+export const taskTypeNames = ['instance.deploy', 'instance.backup', 'instance.snapshot', 'instance.migrate'] as const;
 
-export type TaskType = keyof typeof TASK_TYPES;
-
-export const taskTypeNames = Object.keys(TASK_TYPES) as [TaskType, ...TaskType[]];
-
-/** Whether a failed task of this type may be retried as a new attempt. */
-export const isIdempotentTaskType = (type: string) => TASK_TYPES[type as TaskType]?.idempotent === true;
+export type TaskType = (typeof taskTypeNames)[number];

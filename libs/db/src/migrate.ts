@@ -23,12 +23,24 @@ export async function migrateToLatest(
     migrationTableName: historyTable,
     migrationLockTableName: `${historyTable}_lock`,
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely checks for its history table by listing every table of the database; a schema another
+  // process drops meanwhile (tests drop theirs all the time) fails that listing. Not ours: try again.
+  for (let attempt = 1; error && raceWithAnotherSchema(error, schema) && attempt < 10; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const name = failed ? ` (migration ${failed.migrationName})` : '';
     throw new Error(`migrating schema ${schema} failed${name}: ${String(error)}`, { cause: error });
   }
+}
+
+/** A missing schema or table that is not the one being migrated: another process dropped it mid-listing. */
+function raceWithAnotherSchema(error: unknown, schema: string): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return (code === '3F000' || code === '42P01') && !String(message).includes(`"${schema}`);
 }
 
 /**

@@ -27,6 +27,7 @@ export function encodeEvent(
   h.set(Headers.Source, context.source);
   if (context.traceparent) h.set(Headers.Traceparent, context.traceparent);
   if (context.tracestate) h.set(Headers.Tracestate, context.tracestate);
+  if (context.correlationId) h.set(Headers.CorrelationId, context.correlationId);
   return { headers: h, data: toBinary(schema, event.data) };
 }
 
@@ -52,6 +53,7 @@ export function decodeEvent(registry: Registry, msg: RawEventMessage): StoredEve
       actor: parseActor(h?.get(Headers.Actor)),
       source: parseSource(h?.get(Headers.Source)),
       traceparent: h?.get(Headers.Traceparent) || undefined,
+      correlationId: h?.get(Headers.CorrelationId) || undefined,
     };
   } catch (error) {
     throw new UndecodableEventError(`message ${msg.seq} (${type}): ${(error as Error).message}`, { cause: error });

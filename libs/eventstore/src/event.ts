@@ -15,6 +15,8 @@ export interface AppendContext {
   source: EventSource;
   /** W3C traceparent of the command; when absent the active OpenTelemetry span is used. */
   traceparent?: string;
+  /** The correlation id of what caused the command (Ops-Correlation-Id); absent: none is written. */
+  correlationId?: string;
 }
 
 /** An event about to be appended. `data` is a protobuf-es message; its `$typeName` is the event type. */
@@ -34,6 +36,8 @@ export interface StoredEvent<M extends Message = Message> extends NewEvent<M> {
   actor: ActorRef;
   source: EventSource;
   traceparent: string | undefined;
+  /** Ops-Correlation-Id, when the appender gave one (events stored before it existed have none). */
+  correlationId: string | undefined;
 }
 
 export function formatActor(actor: ActorRef): string {

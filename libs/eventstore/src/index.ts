@@ -11,3 +11,4 @@ export * from './projection/runner-tables';
 export * from './projection/transient-errors';
 export * from './handle-command';
 export * from './command-actor';
+export * from './domain-errors';

@@ -2,12 +2,13 @@ import { tasksV1 } from '@opsledger/contracts';
 import { createTestNats, type TestNats } from '@opsledger/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CommandClient } from './command-client';
+import { CommandClient, CorrelationIdKey } from './command-client';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from './command-errors';
-import { serveCommands } from './command-server';
+import { type CommandMeta, serveCommands } from './command-server';
 
 let nats: TestNats;
 let client: CommandClient;
+const metas: CommandMeta[] = [];
 
 beforeAll(async () => {
   nats = await createTestNats();
@@ -18,7 +19,8 @@ beforeAll(async () => {
       {
         definition: tasksV1.CancelTaskCommand,
         schema: z.object({ taskId: z.string().min(1) }),
-        async handle(command: tasksV1.CancelTask) {
+        async handle(command: tasksV1.CancelTask, meta: CommandMeta) {
+          metas.push(meta);
           if (command.taskId === 'missing') throw new NotFoundError('task missing not found');
           if (command.taskId === 'running') throw new ConflictError('a running task cannot be cancelled');
           if (command.taskId === 'bug') throw new TypeError('undefined is not a function');
@@ -55,6 +57,16 @@ describe('commands over NATS request/reply', () => {
     const error = await client.send(tasksV1.CancelTaskCommand, { taskId: 'bug' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'internal' });
     expect((error as Error).message).not.toContain('undefined is not a function');
+  });
+
+  it('a correlation id travels as the Ops-Correlation-Id header, carried on the command or given; a malformed one is dropped', async () => {
+    metas.length = 0;
+    const carried = { [CorrelationIdKey]: 'req-0001' }; // as commandActor(req) carries it
+    await client.send(tasksV1.CancelTaskCommand, { ...carried, taskId: 'c1' });
+    await client.send(tasksV1.CancelTaskCommand, { taskId: 'c2' }, { correlationId: 'job-0002' });
+    await client.send(tasksV1.CancelTaskCommand, { taskId: 'c3' }, { correlationId: 'not a token\r\n' });
+    await client.send(tasksV1.CancelTaskCommand, { taskId: 'c4' });
+    expect(metas.map((m) => m.correlationId)).toEqual(['req-0001', 'job-0002', undefined, undefined]);
   });
 
   it('no service listening is UnavailableError, not a hang', async () => {

@@ -5,6 +5,30 @@ import { context as otelContext, propagation } from '@opentelemetry/api';
 import { CommandError, type CommandErrorBody, UnavailableError } from './command-errors';
 
 /**
+ * Put on a command's init object (a symbol key, so it never clashes with a
+ * field and protobuf ignores it), it travels as the Ops-Correlation-Id
+ * header: `{ ...commandActor(req), jobId }` carries the request's id along
+ * without a parameter at every call site.
+ */
+export const CorrelationIdKey = Symbol.for('opsledger.correlationId');
+
+export interface SendOptions {
+  /** Sent as Ops-Correlation-Id; wins over one carried under CorrelationIdKey. */
+  correlationId?: string;
+}
+
+/** A correlation id is an opaque token that fits a header: letters, digits and `._:-`, at most 128. */
+export function isCorrelationId(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(value);
+}
+
+/** The correlation id a command's init object carries under CorrelationIdKey, if any. */
+export function carriedCorrelationId(command: object): string | undefined {
+  const value = (command as Record<symbol, unknown>)[CorrelationIdKey];
+  return isCorrelationId(value) ? value : undefined;
+}
+
+/**
  * Sends commands to the service that owns them and returns its typed result,
  * or throws the service's typed error (ValidationError, NotFoundError,
  * ConflictError…) rebuilt on this side. The active trace context travels in
@@ -20,10 +44,14 @@ export class CommandClient {
   async send<C extends DescMessage, R extends DescMessage>(
     definition: CommandDefinition<C, R>,
     command: MessageInitShape<C>,
+    options: SendOptions = {},
   ): Promise<MessageShape<R>> {
     const subject = commandSubject(definition.context, definition.name, this.prefix);
     const h = natsHeaders();
     h.set(Headers.CommandType, definition.command.typeName);
+    // One that is not a token is not sent (never an error): correlation must not break a command.
+    const correlationId = [options.correlationId, carriedCorrelationId(command)].find(isCorrelationId);
+    if (correlationId) h.set(Headers.CorrelationId, correlationId);
     const carrier: Record<string, string> = {};
     propagation.inject(otelContext.active(), carrier);
     for (const [key, value] of Object.entries(carrier)) h.set(key, value);

@@ -3,6 +3,7 @@ import { headers as natsHeaders, type Msg, type NatsConnection, type Subscriptio
 import { type CommandDefinition, commandSubject, Headers } from '@opsledger/contracts';
 import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { z } from 'zod';
+import { isCorrelationId } from './command-client';
 import { CommandError, ValidationError } from './command-errors';
 import { validate } from './validation';
 
@@ -10,6 +11,8 @@ export interface CommandMeta {
   subject: string;
   /** W3C traceparent of the caller, for events the command appends. */
   traceparent: string | undefined;
+  /** Ops-Correlation-Id of the caller, for events the command appends. */
+  correlationId?: string | undefined;
 }
 
 export interface CommandHandler<C extends DescMessage = any, R extends DescMessage = any> {
@@ -53,7 +56,12 @@ async function answer(handler: CommandHandler, msg: Msg, subject: string, option
     try {
       const command = decode(handler, msg);
       validate(handler.schema, command);
-      const result = await handler.handle(command, { subject, traceparent: carrier[Headers.Traceparent] });
+      const result = await handler.handle(command, {
+        subject,
+        traceparent: carrier[Headers.Traceparent],
+        // Kept when it is a token, dropped (never an error) when it is not.
+        correlationId: [msg.headers?.get(Headers.CorrelationId)].find(isCorrelationId),
+      });
       const h = natsHeaders();
       h.set(Headers.Status, 'ok');
       msg.respond(toBinary(handler.definition.result, create(handler.definition.result, result)), { headers: h });

@@ -31,6 +31,8 @@ function ruleOf(issue: z.core.$ZodIssue): string {
       return 'one_of';
     case 'invalid_type':
       return `type:${issue.expected}`;
+    case 'unrecognized_keys':
+      return 'unknown';
     default:
       return issue.code;
   }

@@ -42,3 +42,14 @@ export const baseConfigSchema = z.object({
 });
 
 export type BaseConfig = z.output<typeof baseConfigSchema>;
+
+/** Loads the configuration, or prints what is wrong as one readable message and exits (no stack trace). */
+export function loadConfigOrExit<S extends z.ZodObject>(schema: S): z.output<S> {
+  try {
+    return loadConfig(schema);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+}

@@ -46,6 +46,11 @@ export class ServiceProcess {
     return this.exited;
   }
 
+  /** The process id (e.g. to read its memory from /proc/<pid>/status). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get log(): string {
     return this.output;
   }

@@ -10,7 +10,10 @@ import { testEnv, uniqueToken } from './env';
  */
 export async function createTemporalTestEnv(): Promise<{ env: TestWorkflowEnvironment; taskQueue: string }> {
   if (!existsSync(testEnv.temporalCli)) {
-    throw new Error(`Temporal CLI not found at ${testEnv.temporalCli}: run tools/dev/setup.sh (or set TEMPORAL_CLI)`);
+    throw new Error(
+      `Temporal CLI not found at ${testEnv.temporalCli}: \`npm test\` or \`npm start\` builds it once with go install ` +
+        `(ensure_temporal_cli in tools/dev/lib.sh), or set TEMPORAL_CLI to one you have`,
+    );
   }
   quietRuntime();
   const env = await TestWorkflowEnvironment.createLocal({

@@ -1,4 +1,5 @@
-import { loadConfigOrExit, runService } from '@opsledger/telemetry';
+import { runService } from '@opsledger/service-runtime';
+import { loadConfigOrExit } from '@opsledger/telemetry';
 import { provisioningConfigSchema } from './provisioning.config';
 
 const config = loadConfigOrExit(provisioningConfigSchema);

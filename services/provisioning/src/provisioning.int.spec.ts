@@ -7,13 +7,13 @@ import type { Worker } from '@temporalio/worker';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executePanelServerCommand } from './commands/execute-panel-server-command';
 import { executeServiceCommand } from './commands/execute-service-command';
-import { serviceRef } from './commands/refs';
-import { registerPanelServer } from './commands/register-panel-server';
+import { serviceRef } from './domain/refs';
 import { SecretBox } from './domain/secret-box';
 import { provisioningDispatcherProjection } from './projections/provisioning-dispatcher.projection';
 import { provisionAction } from './workflows/provision-action.workflow';
-import { createProvisioningWorker } from './workflows/provisioning-worker';
+import { createProvisioningWorker } from './worker';
 
 const { ProvisioningAction: A, ServiceState: S } = provisioningV1;
 const TOKEN = 'panel-api-token-5ecret';
@@ -43,7 +43,18 @@ beforeAll(async () => {
     { panelServerId: 'self-signed', apiUrl: httpsUrl, apiToken: TOKEN, tlsVerify: true },
     { panelServerId: 'wrong-url', apiUrl: `http://127.0.0.1:${await freePort()}`, apiToken: TOKEN, tlsVerify: true },
   ];
-  for (const s of servers) await registerPanelServer(deps(), { ...s, name: s.panelServerId, timeoutMs: 3_000 }, ctx);
+  for (const { apiToken, ...s } of servers) {
+    const apiTokenCiphertext = deps().secrets.seal(apiToken);
+    const register = {
+      kind: 'RegisterPanelServer' as const,
+      ...s,
+      name: s.panelServerId,
+      apiTokenCiphertext,
+      timeoutMs: 3_000,
+      now: new Date(),
+    };
+    await executePanelServerCommand(deps(), s.panelServerId, register, ctx);
+  }
   dispatcher = new ProjectionRunner(
     { db: pg.db, js: nats.js, jsm: nats.jsm, registry: eventRegistry, prefix: nats.prefix },
     provisioningDispatcherProjection(pg.schema, { client: temporal.client, taskQueue, retryInitialIntervalMs: 100 }),
@@ -126,6 +137,34 @@ async function entries(dispatchId?: string) {
 }
 
 describe('provisioning actions against the panel, attempt by attempt', () => {
+  it('the dispatch’s correlation id goes onto its log entries and its outcome (an email it causes carries it on)', async () => {
+    const id = await service('good');
+    const dispatchId = uuidv7();
+    await executeServiceCommand(
+      deps(),
+      id,
+      { kind: 'DispatchAction', dispatchId, action: A.CREATE, now: new Date() },
+      { ...ctx, correlationId: 'click-0001' },
+    );
+    await outcome(id, dispatchId);
+    const stored = await store.read(serviceRef(id));
+    expect(stored.filter((e) => e.type.endsWith('ActionSucceeded')).map((e) => e.correlationId)).toEqual(['click-0001']);
+    const consumer = await nats.js.consumers.get(streamName('provisioning', nats.prefix), {
+      filter_subjects: `${nats.prefix}.evt.provisioning.attempt.>`,
+    });
+    const correlations: (string | undefined)[] = [];
+    try {
+      for await (const m of await consumer.fetch({ max_messages: 1_000, expires: 1_000 })) {
+        const e = decodeEvent(eventRegistry, m);
+        if ((e.data as provisioningV1.ProvisioningAttemptRecorded).dispatchId === dispatchId) correlations.push(e.correlationId);
+        if (m.info.pending === 0) break;
+      }
+    } finally {
+      await consumer.delete().catch(() => undefined);
+    }
+    expect(correlations).toEqual(['click-0001']);
+  });
+
   it('a create succeeds on attempt 1 and the service becomes active', async () => {
     const id = await service('good');
     const d = await dispatch(id, A.CREATE);
@@ -246,6 +285,21 @@ describe('provisioning actions against the panel, attempt by attempt', () => {
     expect((await store.read(serviceRef(id))).map((e) => e.type)).toEqual([provisioningV1.ServiceRegisteredSchema.typeName]);
   });
 
+  it('a panel error page that echoes the request (Authorization header, password) is stored, and diagnosed, without either', async () => {
+    const id = await service('good');
+    await fetch(`${sim.httpUrl}/_sim/faults`, { method: 'POST', body: JSON.stringify({ mode: 'echo', status: 502, count: 1 }) });
+    const dispatchId = await dispatch(id, A.CREATE);
+    expect(await outcome(id, dispatchId)).toMatchObject({ $typeName: provisioningV1.ActionSucceededSchema.typeName });
+    const [echoed] = await entries(dispatchId);
+    expect(echoed).toMatchObject({ attempt: 1, success: false, diagnosisCode: 'panel_error' });
+    const stored = [echoed!.requestJson, echoed!.responseJson, echoed!.cause, echoed!.fix].join('\n');
+    expect(stored).toContain('proxy debug page');
+    expect(stored).toContain('[redacted]');
+    expect(stored).not.toContain(TOKEN);
+    expect(sim.passwordsReceived.length).toBeGreaterThan(0);
+    for (const password of sim.passwordsReceived) expect(stored).not.toContain(password);
+  });
+
   it('no secret anywhere in the stream: not the panel token, not the account password, not the Authorization header', async () => {
     const info = await nats.jsm.streams.info(streamName('provisioning', nats.prefix));
     const consumer = await nats.js.consumers.get(streamName('provisioning', nats.prefix));
@@ -262,6 +316,7 @@ describe('provisioning actions against the panel, attempt by attempt', () => {
     expect(everything.length).toBeGreaterThan(1_000);
     expect(everything).not.toContain(TOKEN);
     expect(everything).not.toMatch(/Bearer [^\\[]/);
+    for (const password of sim.passwordsReceived) expect(everything).not.toContain(password);
     expect(everything).toContain('[redacted]');
   });
 });

@@ -12,12 +12,12 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { executePanelServerCommand } from './commands/execute-panel-server-command';
 import { executeServiceCommand } from './commands/execute-service-command';
-import { serviceRef } from './commands/refs';
-import { registerPanelServer } from './commands/register-panel-server';
+import { serviceRef } from './domain/refs';
 import { SecretBox } from './domain/secret-box';
 import { provisioningDispatcherProjection } from './projections/provisioning-dispatcher.projection';
-import { createProvisioningWorker } from './workflows/provisioning-worker';
+import { createProvisioningWorker } from './worker';
 
 const TOKEN = 'outage-test-token';
 const ctx = { actor: { kind: 'staff' as const, id: 'admin-1' }, source: 'console' as const };
@@ -69,9 +69,20 @@ it('a dispatch made while Temporal is down waits, is not dead-lettered, and runs
   );
   await dispatcher.start();
 
-  await registerPanelServer(
+  const apiTokenCiphertext = deps().secrets.seal(TOKEN);
+  await executePanelServerCommand(
     deps(),
-    { panelServerId: 'p1', name: 'p1', apiUrl: sim.httpUrl, apiToken: TOKEN, tlsVerify: true, timeoutMs: 3_000 },
+    'p1',
+    {
+      kind: 'RegisterPanelServer',
+      panelServerId: 'p1',
+      name: 'p1',
+      apiUrl: sim.httpUrl,
+      apiTokenCiphertext,
+      tlsVerify: true,
+      timeoutMs: 3_000,
+      now: new Date(),
+    },
     ctx,
   );
   const serviceId = 'svc-outage';
@@ -109,7 +120,8 @@ it('a dispatch made while Temporal is down waits, is not dead-lettered, and runs
     if (!outcome) await sleep(100);
   }
   expect(outcome).toBe(provisioningV1.ActionSucceededSchema.typeName);
-  const after = await dispatcher.status();
-  expect(after).toMatchObject({ deadLetters: 0, lag: 0 });
+  // The outcome event is on the stream a moment before the dispatcher has taken it: wait for that, then nothing may be dead-lettered.
+  await expect.poll(async () => (await dispatcher!.status()).lag, { timeout: 10_000 }).toBe(0);
+  expect(await dispatcher.status()).toMatchObject({ deadLetters: 0, lag: 0 });
   expect(sim.accounts.has('ada')).toBe(true);
 });

@@ -3,6 +3,7 @@ import { ActorKind, eventRegistry, tasksV1 } from '@opsledger/contracts';
 import { ensureEventStream, EventStore, ProjectionRunner, type StoredEvent } from '@opsledger/eventstore';
 import { HypervisorSim } from '@opsledger/hypervisor-sim';
 import { CommandClient, ConflictError, serveCommands } from '@opsledger/messaging';
+import { withDomainErrorReplies } from '@opsledger/service-runtime';
 import { createTemporalTestEnv, createTestDatabase, createTestNats, type TestDatabase, type TestNats } from '@opsledger/testing';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -14,10 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTaskHandler } from './commands/create-task.handler';
 import { describeWorkersHandler } from './commands/describe-workers.handler';
 import { cancelTaskHandler, retryTaskHandler } from './commands/lifecycle.handlers';
-import { taskRef } from './commands/task-ref';
+import { taskRef } from './domain/refs';
 import { evolve, initialTaskState, type TaskEvent, type TaskState } from './domain/task.events';
 import { workflowDispatcherProjection } from './projections/workflow-dispatcher.projection';
-import { createTaskWorker } from './workflows/task-worker';
+import { createTaskWorker } from './worker';
 
 let temporal: TestWorkflowEnvironment;
 let taskQueue: string;
@@ -39,7 +40,9 @@ beforeAll(async () => {
   store = new EventStore(nats.js, nats.jsm, eventRegistry, nats.prefix);
   const deps = { store, newId: uuidv7, now: () => new Date() };
   const workersHandler = describeWorkersHandler({ client: temporal.client, namespace: 'default', taskQueue });
-  serveCommands(nats.nc, [createTaskHandler(deps), cancelTaskHandler(deps), retryTaskHandler(deps), workersHandler], {
+  // Served as the service runtime serves them: a decider's refusal answers 409/404.
+  const handlers = [createTaskHandler(deps), cancelTaskHandler(deps), retryTaskHandler(deps), workersHandler].map(withDomainErrorReplies);
+  serveCommands(nats.nc, handlers, {
     prefix: nats.prefix,
     queue: 'tasks',
   });

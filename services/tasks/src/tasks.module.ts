@@ -1,16 +1,18 @@
-import { ContextServiceModule } from '@opsledger/telemetry';
+import { ContextServiceModule } from '@opsledger/service-runtime';
 import { v7 as uuidv7 } from 'uuid';
 import { createTaskHandler } from './commands/create-task.handler';
 import { describeWorkersHandler } from './commands/describe-workers.handler';
 import { cancelTaskHandler, retryTaskHandler } from './commands/lifecycle.handlers';
+import { sweepStuckTasksHandler } from './commands/sweep-stuck-tasks.handler';
 import { workflowDispatcherProjection } from './projections/workflow-dispatcher.projection';
 import { taskQueueOf, type TasksConfig } from './tasks.config';
-import { createTaskWorker } from './workflows/task-worker';
+import { createTaskWorker } from './worker';
 
 /**
- * The tasks service: its commands on NATS, the dispatcher that starts each
- * attempt's workflow from the stream, and (unless TASKS_RUN_WORKER=false)
- * the Temporal worker that runs them against the hypervisor agents.
+ * The tasks service: its commands on NATS (the stuck sweep reads the
+ * dispatcher's table), the dispatcher that starts each attempt's workflow
+ * from the stream, and (unless TASKS_RUN_WORKER=false) the Temporal worker
+ * that runs them against the hypervisor agents.
  */
 export const TasksModule = {
   forRoot: (config: TasksConfig) =>
@@ -18,7 +20,7 @@ export const TasksModule = {
       context: 'tasks',
       config,
       runWorker: config.TASKS_RUN_WORKER,
-      parts: ({ store, temporal }) => {
+      parts: ({ store, temporal, db, schema }) => {
         const deps = { store, newId: uuidv7, now: () => new Date() };
         const taskQueue = taskQueueOf(config);
         return {
@@ -27,6 +29,7 @@ export const TasksModule = {
             cancelTaskHandler(deps),
             retryTaskHandler(deps),
             describeWorkersHandler({ client: temporal, namespace: config.TEMPORAL_NAMESPACE, taskQueue }),
+            sweepStuckTasksHandler({ ...deps, db: db.withSchema(schema), defaultStepTimeoutMs: config.TASK_STEP_TIMEOUT_MS }),
           ],
           dispatcher: (schema) =>
             workflowDispatcherProjection(schema, { client: temporal, taskQueue, defaultStepTimeoutMs: config.TASK_STEP_TIMEOUT_MS }),

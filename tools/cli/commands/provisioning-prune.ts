@@ -1,16 +1,17 @@
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import { contextSchema, createDb } from '@opsledger/db';
-import { pruneProvisioningLog } from '@opsledger/gateway/maintenance';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { ActorKind, provisioningV1, Source } from '@opsledger/contracts';
+import { CommandClient, connectNats } from '@opsledger/messaging';
 import { baseConfigSchema, loadConfigOrExit } from '@opsledger/telemetry';
+import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 
-const DAY_MS = 86_400_000;
-
 /**
- * `opsledger provisioning prune --days=90 [--dry-run]`: removes Provisioning
- * Log entries older than N days, events and read model. No prompt, one line
- * of output, exit 0 when done: made to be run by a scheduler.
+ * `opsledger provisioning prune --days=90 [--dry-run]`: asks the provisioning
+ * service to remove Provisioning Log entries older than N days (events and
+ * every read model). Sent as a command like any other, with the operating-
+ * system user and host as its actor and `cli` as its source, so the audit log
+ * can say who pruned. No prompt, one line of output, exit 0 when done: made
+ * to be run by a scheduler.
  */
 export async function provisioningPrune(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { days: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
@@ -20,31 +21,22 @@ export async function provisioningPrune(args: string[]): Promise<number> {
     return 64;
   }
   const config = loadConfigOrExit(baseConfigSchema);
-  const before = new Date(Date.now() - days * DAY_MS);
-  const db = createDb<any>({ connectionString: config.DATABASE_URL, max: 2, applicationName: 'opsledger-cli' });
-  const nc = await connect({ servers: config.NATS_URL.split(','), name: 'opsledger-cli' });
+  const nc = await connectNats({ url: config.NATS_URL, name: 'opsledger-cli' });
   try {
-    const report = await pruneProvisioningLog(
-      db.withSchema(contextSchema('provisioning', config.OPSLEDGER_PREFIX)),
-      await jetstreamManager(nc),
-      { before, dryRun: values['dry-run'], prefix: config.OPSLEDGER_PREFIX },
-    );
-    const cutoff = before.toISOString();
+    const result = await new CommandClient(nc, config.OPSLEDGER_PREFIX, 120_000).send(provisioningV1.PruneLogCommand, {
+      actor: { userId: `${userInfo().username}@${hostname()}`, kind: ActorKind.SYSTEM },
+      source: Source.CLI,
+      olderThanDays: days,
+      dryRun: values['dry-run'],
+    });
+    const cutoff = result.before ? timestampDate(result.before).toISOString() : '';
     console.log(
       values['dry-run']
-        ? `dry run: ${report.entries} provisioning log entries older than ${days} days (before ${cutoff}) would be removed`
-        : `removed ${report.entries} provisioning log entries older than ${days} days (before ${cutoff}); ${report.eventsPurged} events purged`,
+        ? `dry run: ${result.entries} provisioning log entries older than ${days} days (before ${cutoff}) would be removed`
+        : `removed ${result.entries} provisioning log entries older than ${days} days (before ${cutoff}); ${result.eventsPurged} events purged`,
     );
     return 0;
-  } catch (error) {
-    // No read model yet (the gateway never ran on this database): nothing to prune.
-    if ((error as { code?: string }).code === '42P01') {
-      console.log('no provisioning log yet: nothing to prune');
-      return 0;
-    }
-    throw error;
   } finally {
     await nc.close();
-    await db.destroy();
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
+import type { AccountEvents } from './account-events';
 import type { IdentityTables, Role, UserRow } from './identity-tables';
 import { hashPassword } from './secrets';
 
@@ -12,25 +13,30 @@ export const newAccountSchema = z.object({
 });
 export type NewAccount = z.input<typeof newAccountSchema>;
 
-export async function createAccount(db: Kysely<IdentityTables>, input: NewAccount): Promise<UserRow> {
+/**
+ * Creates an account; with `events`, its AccountCreated is published before
+ * the row commits, so an account whose event could not be stored is not
+ * created either (a retry creates it whole). Without `events` (tests of the
+ * gateway alone) only the row is written.
+ */
+export async function createAccount(db: Kysely<IdentityTables>, input: NewAccount, events?: AccountEvents): Promise<UserRow> {
   const account = newAccountSchema.parse(input);
-  return db
-    .insertInto('user_account')
-    .values({
-      id: uuidv7(),
-      email: account.email,
-      name: account.name,
-      role: account.role as Role,
-      password_hash: await hashPassword(account.password),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const passwordHash = await hashPassword(account.password);
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('user_account')
+      .values({ id: uuidv7(), email: account.email, name: account.name, role: account.role as Role, password_hash: passwordHash })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await events?.created(row);
+    return row;
+  });
 }
 
 /** Creates the account unless one with that email exists (first-start seeding). */
-export async function ensureAccount(db: Kysely<IdentityTables>, input: NewAccount): Promise<UserRow> {
+export async function ensureAccount(db: Kysely<IdentityTables>, input: NewAccount, events?: AccountEvents): Promise<UserRow> {
   const existing = await findAccountByEmail(db, input.email);
-  return existing ?? createAccount(db, input);
+  return existing ?? createAccount(db, input, events);
 }
 
 export function findAccountByEmail(db: Kysely<IdentityTables>, email: string): Promise<UserRow | undefined> {

@@ -6,7 +6,10 @@ import { newToken, tokenHash } from './secrets';
 
 const TOKEN_PREFIX = 'olt_';
 
-export async function createApiToken(db: Kysely<IdentityTables>, input: { userId: string; name: string; createdBy: string }) {
+export async function createApiToken(
+  db: Kysely<IdentityTables>,
+  input: { userId: string; name: string; createdBy: string; expiresAt: Date },
+) {
   const token = newToken(TOKEN_PREFIX);
   const row = await db
     .insertInto('api_token')
@@ -17,14 +20,16 @@ export async function createApiToken(db: Kysely<IdentityTables>, input: { userId
       token_hash: tokenHash(token),
       token_prefix: token.slice(0, 10),
       created_by: input.createdBy,
+      expires_at: input.expiresAt,
     })
-    .returning(['id', 'user_id', 'name', 'token_prefix', 'created_at'])
+    .returning(['id', 'user_id', 'name', 'token_prefix', 'created_at', 'expires_at'])
     .executeTakeFirstOrThrow();
   return { ...row, token };
 }
 
 export type TokenCheck =
-  { principal: Principal; tokenId: string } | { failure: 'invalid_token' | 'revoked_token'; email?: string; userId?: string };
+  | { principal: Principal; tokenId: string }
+  | { failure: 'invalid_token' | 'revoked_token' | 'expired_token'; email?: string; userId?: string };
 
 export async function checkApiToken(db: Kysely<IdentityTables>, token: string): Promise<TokenCheck> {
   const row = await db
@@ -33,6 +38,7 @@ export async function checkApiToken(db: Kysely<IdentityTables>, token: string): 
     .select([
       'api_token.id as tokenId',
       'api_token.revoked_at',
+      'api_token.expires_at',
       'user_account.id',
       'user_account.email',
       'user_account.name',
@@ -43,15 +49,19 @@ export async function checkApiToken(db: Kysely<IdentityTables>, token: string): 
     .executeTakeFirst();
   if (!row) return { failure: 'invalid_token' };
   if (row.revoked_at || row.disabled) return { failure: 'revoked_token', email: row.email, userId: row.id };
+  if (new Date(row.expires_at).getTime() <= Date.now()) return { failure: 'expired_token', email: row.email, userId: row.id };
   return { principal: { id: row.id, email: row.email, name: row.name, role: row.role, via: 'token' }, tokenId: row.tokenId };
 }
 
-export async function revokeApiToken(db: Kysely<IdentityTables>, id: string): Promise<boolean> {
-  const result = await db
+/** Revokes a token not yet revoked; answers its owner and when, or undefined when there was none to revoke. */
+export async function revokeApiToken(db: Kysely<IdentityTables>, id: string): Promise<{ userId: string; revokedAt: Date } | undefined> {
+  const revokedAt = new Date();
+  const row = await db
     .updateTable('api_token')
-    .set({ revoked_at: new Date() })
+    .set({ revoked_at: revokedAt })
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
+    .returning('user_id')
     .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
+  return row && { userId: row.user_id, revokedAt };
 }

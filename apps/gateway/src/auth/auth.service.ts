@@ -7,7 +7,7 @@ import type { IdentityTables } from './identity-tables';
 import type { LoginAttempt, LoginEvents } from './login-events';
 import type { LoginThrottle } from './login-throttle';
 import type { Principal } from './principal';
-import { decoyVerify, verifyPassword } from './secrets';
+import { decoyVerify, hashPassword, needsRehash, verifyPassword } from './secrets';
 import { createSession, principalFromSession, SESSION_COOKIE } from './sessions';
 
 export const INVALID_CREDENTIALS = 'invalid email or password';
@@ -47,7 +47,12 @@ export class AuthService {
       await this.events.record({ ...attempt, user: account, result: 'failed', reason });
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
-    await this.throttle.succeeded(reservation, email);
+    await this.throttle.succeeded(reservation, email, client.ip);
+    // A hash from older, costlier parameters is redone with today's while the password is at hand (not an account change).
+    if (needsRehash(account.password_hash)) {
+      const passwordHash = await hashPassword(password);
+      await this.db.updateTable('user_account').set({ password_hash: passwordHash }).where('id', '=', account.id).execute();
+    }
     const session = await createSession(this.db, account.id, client, this.settings.sessionTtlHours);
     await this.events.record({ ...attempt, user: account, result: 'succeeded', reason: '' });
     return { principal: { id: account.id, email: account.email, name: account.name, role: account.role, via: 'session' }, ...session };

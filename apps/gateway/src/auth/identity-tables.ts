@@ -36,6 +36,8 @@ export interface ApiTokenTable {
   created_by: string;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  /** After this the token signs nothing in (at most 365 days after its creation). */
+  expires_at: Timestamp;
 }
 
 /** Recent failed sign-ins, keyed `account:<email>` and `ip:<address>`, for rate limiting across replicas. */

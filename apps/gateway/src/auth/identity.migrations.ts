@@ -47,4 +47,30 @@ export const identityMigrations: Migrations = {
       for (const table of ['login_failure', 'api_token', 'session', 'user_account']) await db.schema.dropTable(table).execute();
     },
   },
+  /** The clean-up on every sign-in deletes by time alone, which the (key, at) index cannot serve but by reading it whole. */
+  /** Every API token expires; those made before expiries existed get a year from now. */
+  '20261123T1100_api_token_expiry': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('api_token').addColumn('expires_at', 'timestamptz').execute();
+      await db
+        .updateTable('api_token')
+        .set({ expires_at: sql`now() + interval '365 days'` })
+        .execute();
+      await db.schema
+        .alterTable('api_token')
+        .alterColumn('expires_at', (c) => c.setNotNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('api_token').dropColumn('expires_at').execute();
+    },
+  },
+  '20261123T1000_login_failure_at': {
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('login_failure_at').on('login_failure').column('at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('login_failure_at').execute();
+    },
+  },
 };

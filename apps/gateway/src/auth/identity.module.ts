@@ -8,7 +8,8 @@ import { ensureEventStream, EventStore } from '@opsledger/eventstore';
 import { NATS_CONNECTION } from '@opsledger/messaging';
 import type { Kysely } from 'kysely';
 import type { GatewayConfig } from '../gateway.config';
-import { DATABASE } from '../projections/projections.host';
+import { DATABASE } from '../projections/projection.tokens';
+import { ApiTokenEvents } from './api-token-events';
 import { ApiTokensController } from './api-tokens.controller';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -49,12 +50,22 @@ export class IdentityModule {
           },
         },
         {
+          provide: ApiTokenEvents,
+          inject: [NATS_CONNECTION],
+          useFactory: async (nc: NatsConnection) => {
+            const jsm = await jetstreamManager(nc);
+            await ensureEventStream(jsm, 'identity', { prefix: config.OPSLEDGER_PREFIX, replicas: config.STREAM_REPLICAS });
+            return new ApiTokenEvents(new EventStore(jetstream(nc), jsm, eventRegistry, config.OPSLEDGER_PREFIX));
+          },
+        },
+        {
           provide: AuthService,
           inject: [IDENTITY_DB, LoginEvents],
           useFactory: (db: Kysely<IdentityTables>, events: LoginEvents) =>
             new AuthService(
               db,
               new LoginThrottle(db, {
+                perAccountAndIp: config.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP,
                 perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
                 perIp: config.LOGIN_MAX_FAILURES_PER_IP,
                 windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,

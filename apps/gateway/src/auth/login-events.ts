@@ -10,17 +10,10 @@ export interface LoginAttempt {
   email: string;
   ip: string;
   userAgent: string;
-  channel: 'panel' | 'api';
-  result: 'succeeded' | 'failed' | 'rate_limited';
+  channel: loginsV1.LoginChannelName;
+  result: loginsV1.LoginResultName;
   reason: string;
 }
-
-const CHANNELS = { panel: loginsV1.LoginChannel.PANEL, api: loginsV1.LoginChannel.API };
-const RESULTS = {
-  succeeded: loginsV1.LoginResult.SUCCEEDED,
-  failed: loginsV1.LoginResult.FAILED,
-  rate_limited: loginsV1.LoginResult.RATE_LIMITED,
-};
 
 /** Publishes every sign-in attempt, successful or not, on the LOGINS stream (one aggregate per attempt). */
 export class LoginEvents {
@@ -38,8 +31,8 @@ export class LoginEvents {
       email: attempt.email.toLowerCase(),
       ip: attempt.ip,
       userAgent: attempt.userAgent,
-      channel: CHANNELS[attempt.channel],
-      result: RESULTS[attempt.result],
+      channel: loginsV1.loginChannelByName[attempt.channel],
+      result: loginsV1.loginResultByName[attempt.result],
       reason: attempt.reason,
       at: timestampFromDate(at),
     });

@@ -1,28 +1,17 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { CONTEXTS, eventRegistry } from '@opsledger/contracts';
-import { ensureEventStream, type Projection, ProjectionRunner, type ProjectionRunnerOptions } from '@opsledger/eventstore';
+import { ensureEventStream, ProjectionRunner } from '@opsledger/eventstore';
 import { NATS_CONNECTION } from '@opsledger/messaging';
 import type { Kysely } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
+import { LiveHub } from '../live/live-hub';
+import { DATABASE, PROJECTION_SETTINGS, type ProjectionSettings } from './projection.tokens';
+import { ContributesProjections, type ProjectionSource } from './read-model';
 
-export const PROJECTIONS = Symbol('PROJECTIONS');
-export const DATABASE = Symbol('DATABASE');
-export const PROJECTION_SETTINGS = Symbol('PROJECTION_SETTINGS');
-
-/** A projection and what happens after each of its batches commits. */
-export interface ProjectionEntry {
-  projection: Projection;
-  onCommitted?: ProjectionRunnerOptions['onCommitted'];
-}
-
-export interface ProjectionSettings {
-  prefix: string;
-  replicas: number;
-}
-
-/** Runs the gateway's projections for as long as the process lives; each finishes its batch on shutdown. */
+/** Runs every context's projections (found by their ContributesProjections mark) for as long as the process lives; each finishes its batch on shutdown. */
 @Injectable()
 export class ProjectionsHost implements OnApplicationBootstrap, OnApplicationShutdown {
   runners: ProjectionRunner[] = [];
@@ -30,7 +19,8 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(DATABASE) private readonly db: Kysely<any>,
-    @Inject(PROJECTIONS) private readonly projections: ProjectionEntry[],
+    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
+    @Inject(LiveHub) private readonly hub: LiveHub,
     @Inject(PROJECTION_SETTINGS) private readonly settings: ProjectionSettings,
     @Inject(PinoLogger) private readonly log: PinoLogger,
   ) {}
@@ -48,7 +38,10 @@ export class ProjectionsHost implements OnApplicationBootstrap, OnApplicationShu
       prefix: this.settings.prefix,
       log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => this.log[level](fields ?? {}, message),
     };
-    this.runners = this.projections.map(({ projection, onCommitted }) => new ProjectionRunner(deps, projection, { onCommitted }));
+    const projections = this.discovery
+      .getProviders({ metadataKey: ContributesProjections.KEY })
+      .flatMap((wrapper) => (wrapper.instance as ProjectionSource).projections(this.hub));
+    this.runners = projections.map(({ projection, onCommitted }) => new ProjectionRunner(deps, projection, { onCommitted }));
     await Promise.all(this.runners.map((r) => r.start()));
   }
 

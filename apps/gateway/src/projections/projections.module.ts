@@ -1,37 +1,39 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { Kysely } from 'kysely';
+import { DiscoveryModule } from '@nestjs/core';
 import { databaseProviders } from '../database.provider';
-import { LiveHub } from '../live/live-hub';
-import {
-  DATABASE,
-  PROJECTION_SETTINGS,
-  PROJECTIONS,
-  type ProjectionEntry,
-  type ProjectionSettings,
-  ProjectionsHost,
-} from './projections.host';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { NATS_CONNECTION } from '@opsledger/messaging';
+import { LiveHub, liveNoticesSubject } from '../live/live-hub';
+import { DATABASE, PROJECTION_SETTINGS, type ProjectionSettings } from './projection.tokens';
+import { ProjectionsHost } from './projections.host';
 
 export interface ProjectionsModuleOptions {
   databaseUrl: string;
   settings: ProjectionSettings;
-  projections: (db: Kysely<any>, hub: LiveHub) => ProjectionEntry[];
 }
 
-/** The database, the live hub and the projections that fill the one and feed the other; global so API modules can read them. */
+/**
+ * The database, the live hub, and the host that runs every projection a
+ * context module contributes; global so context modules can read them.
+ */
 @Module({})
 export class ProjectionsModule {
   static forRoot(options: ProjectionsModuleOptions): DynamicModule {
     return {
       module: ProjectionsModule,
       global: true,
+      imports: [DiscoveryModule],
       providers: [
         ...databaseProviders(options.databaseUrl),
-        { provide: LiveHub, useValue: new LiveHub() },
-        { provide: PROJECTIONS, inject: [DATABASE, LiveHub], useFactory: options.projections },
+        {
+          provide: LiveHub,
+          inject: [NATS_CONNECTION],
+          useFactory: (nc: NatsConnection) => LiveHub.overNats(nc, liveNoticesSubject(options.settings.prefix)),
+        },
         { provide: PROJECTION_SETTINGS, useValue: options.settings },
         ProjectionsHost,
       ],
-      exports: [DATABASE, LiveHub, ProjectionsHost],
+      exports: [DATABASE, LiveHub, PROJECTION_SETTINGS, ProjectionsHost],
     };
   }
 }

@@ -1,4 +1,4 @@
 // Helpers other projects' tests use to stand up and sign in to a gateway (exported as @opsledger/gateway/testing).
 export * from './test-gateway';
 export * from './streams';
-export * from './platform';
+export { provisioningLogProjection } from '../provisioning/provisioning-log.projection';

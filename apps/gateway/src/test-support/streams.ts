@@ -22,6 +22,26 @@ export async function createTaskEvent(nats: TestNats, task: { id: string; userId
   });
 }
 
+/** Every event on one of the test's streams, in order, as stored (type, raw bytes as text, decoded data, headers). */
+export async function streamEvents(nats: TestNats, context: Parameters<typeof streamName>[0]) {
+  const stream = streamName(context, nats.prefix);
+  const info = await nats.jsm.streams.info(stream);
+  const out: { type: string; raw: string; data: unknown; actor: string }[] = [];
+  if (info.state.messages === 0) return out;
+  const consumer = await nats.js.consumers.get(stream);
+  try {
+    const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 2_000 });
+    for await (const m of batch) {
+      const event = decodeEvent(eventRegistry, m);
+      out.push({ type: event.type, raw: new TextDecoder().decode(m.data), data: event.data, actor: m.headers?.get('Ops-Actor') ?? '' });
+      if (m.info.pending === 0) break;
+    }
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
+  return out;
+}
+
 /** Every LoginAttempted on the test's LOGINS stream, in order. */
 export async function loginEvents(nats: TestNats): Promise<loginsV1.LoginAttempted[]> {
   const stream = streamName('logins', nats.prefix);

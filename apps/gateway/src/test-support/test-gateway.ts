@@ -1,10 +1,11 @@
 import 'reflect-metadata';
+import { Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { contextSchema } from '@opsledger/db';
 import { loadConfig } from '@opsledger/telemetry';
 import type { TestDatabase, TestNats } from '@opsledger/testing';
-import cookieParser from 'cookie-parser';
 import { type Kysely, sql } from 'kysely';
+import { configureGatewayHttp } from '../api/http-setup';
 import { createAccount } from '../auth/accounts';
 import type { IdentityTables } from '../auth/identity-tables';
 import { identityMigrations } from '../auth/identity.migrations';
@@ -12,8 +13,12 @@ import { gatewayConfigSchema } from '../gateway.config';
 import { GatewayModule } from '../gateway.module';
 import { migrateToLatest } from '@opsledger/db';
 
-/** A gateway in this process on the test's own prefix (streams and schemas), on a free port. */
-export async function startTestGateway(pg: TestDatabase, nats: TestNats, env: Record<string, string> = {}) {
+/**
+ * A gateway in this process on the test's own prefix (streams and schemas),
+ * on a free port; `contexts` are context modules added beside the built-in
+ * ones, exactly as gateway.module.ts lists them.
+ */
+export async function startTestGateway(pg: TestDatabase, nats: TestNats, env: Record<string, string> = {}, contexts: Type[] = []) {
   process.env.LOG_LEVEL ??= 'warn';
   const config = loadConfig(gatewayConfigSchema, {
     DATABASE_URL: process.env.DATABASE_URL,
@@ -22,9 +27,13 @@ export async function startTestGateway(pg: TestDatabase, nats: TestNats, env: Re
     LOG_LEVEL: 'warn',
     ...env,
   });
-  const app = await NestFactory.create(GatewayModule.forRoot(config), { logger: ['error'] });
-  app.getHttpAdapter().getInstance().set('case sensitive routing', true);
-  app.use(cookieParser());
+  @Module({ imports: [GatewayModule.forRoot(config), ...contexts] })
+  class TestGatewayRoot {}
+  const app = await NestFactory.create(contexts.length ? TestGatewayRoot : GatewayModule.forRoot(config), {
+    logger: ['error'],
+    bodyParser: false,
+  });
+  configureGatewayHttp(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, close: () => app.close() };
@@ -44,10 +53,12 @@ export async function seedAccounts(db: Kysely<IdentityTables>) {
   return { password, admin, alice, bob };
 }
 
-/** Drops the schemas the gateway created for this prefix. */
+/** Drops every schema made for this prefix (`<prefix>_<context>`, the gateway's and the services'), whichever contexts exist. */
 export async function dropContextSchemas(pg: TestDatabase, prefix: string) {
-  for (const context of ['identity', 'tasks', 'tasks_service', 'provisioning', 'provisioning_service'])
-    await sql`drop schema if exists ${sql.id(contextSchema(context, prefix))} cascade`.execute(pg.db);
+  if (!prefix) throw new Error('dropContextSchemas needs a test prefix: an empty one would match every schema');
+  const { rows } = await sql<{ name: string }>`
+    select nspname as name from pg_namespace where starts_with(nspname, ${`${prefix}_`})`.execute(pg.db);
+  for (const { name } of rows) await sql`drop schema if exists ${sql.id(name)} cascade`.execute(pg.db);
 }
 
 /** Signs in and returns the session cookie to send back. */

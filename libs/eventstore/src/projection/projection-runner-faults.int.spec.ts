@@ -50,6 +50,8 @@ it('stop() during a batch lets that batch commit: the checkpoint matches the row
   await publishProgress(nats.js, nats.prefix, 2_000);
   const r = runner(150);
   await r.start();
+  // A batch has committed, and the next one is in flight (its transaction open): stop now.
+  while ((await readCheckpoint(pg.db.withSchema(pg.schema), 'progress')) === 0) await sleep(5);
   while ((await openTransactions()) === 0) await sleep(5);
   await r.stop();
 

@@ -47,6 +47,29 @@ describe('one call to the panel, as the provisioning log keeps it', () => {
     expect(JSON.stringify(exchange)).not.toContain(TOKEN);
   });
 
+  it('a panel on a port browsers block (fetch refuses 6000, 6665-6669, 10080…) is reached like any other', async () => {
+    // The client is a server talking to a URL an admin registered, not a browser: the "bad port" rule does not apply.
+    let blocked: PanelSim | undefined;
+    let url = '';
+    for (const port of [6000, 6665, 6666, 6667, 6668, 6669, 6697, 10080, 4045, 6566]) {
+      const candidate = new PanelSim({ token: TOKEN, httpPort: port, httpsPort: 0 });
+      try {
+        url = (await candidate.start()).httpUrl;
+        blocked = candidate;
+        break;
+      } catch {
+        await candidate.stop().catch(() => undefined);
+      }
+    }
+    expect(blocked, 'no port of the blocked list is free here').toBeDefined();
+    try {
+      const exchange = await callPanel({ ...server, apiUrl: url }, create('on-a-bad-port'));
+      expect(exchange, JSON.stringify(exchange.response)).toMatchObject({ ok: true, response: { status: 201 } });
+    } finally {
+      await blocked!.stop();
+    }
+  });
+
   it('504 from a slow panel is a retryable timeout; verification off reaches the HTTPS panel', async () => {
     await fetch(`${server.apiUrl}/_sim/faults`, { method: 'POST', body: JSON.stringify({ mode: 'slow', delayMs: 100, count: 1 }) });
     expect((await callPanel(server, create('slow'))).diagnosis).toMatchObject({ code: 'timeout', retryable: true });

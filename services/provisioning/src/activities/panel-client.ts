@@ -1,6 +1,6 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, request as httpRequest } from 'undici';
 import { diagnose, type Diagnosis, type PanelOutcome } from '../domain/failure-diagnosis';
-import { REDACTED, redactHeaders, redactJson } from '../domain/redact';
+import { redactHeaders, redactJson, scrubSecrets, secretValues } from '../domain/redact';
 
 export interface PanelServer {
   apiUrl: string;
@@ -18,7 +18,7 @@ export interface PanelRequest {
   accept?: readonly number[];
 }
 
-/** One call as the provisioning log keeps it: secrets redacted, everything else as sent and received. */
+/** One call as the provisioning log keeps it: secrets redacted (in every string too), everything else as sent and received. */
 export interface PanelExchange {
   request: { method: string; url: string; headers: Record<string, string>; body: unknown };
   response: { status: number; body: unknown } | { error: string };
@@ -40,29 +40,36 @@ export async function callPanel(server: PanelServer, request: PanelRequest): Pro
     headersTimeout: server.timeoutMs,
     bodyTimeout: server.timeoutMs,
   });
+  // What this call must never leave in the log, in any string: the token and the secrets it sends (the password).
+  const secrets = [server.apiToken, ...secretValues(request.body)];
   const stored = {
     method: request.method,
-    url,
+    url: scrubSecrets(url, secrets),
     headers: redactHeaders(headers),
-    body: request.body === undefined ? null : redactJson(request.body),
+    body: request.body === undefined ? null : redactJson(request.body, secrets),
   };
   const started = performance.now();
+  const signal = AbortSignal.timeout(server.timeoutMs);
   let outcome: PanelOutcome;
   let response: PanelExchange['response'];
   try {
-    const res = await undiciFetch(url, {
+    // undici's request, not fetch: fetch refuses the ports browsers block (6000, 6665-6669, 10080, …) with "bad port",
+    // a rule for web pages, not for a server calling the URL an admin registered; and it follows redirects, which a
+    // panel API has no business sending (a redirect is reported, with its status, rather than followed).
+    const res = await httpRequest(url, {
       method: request.method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       dispatcher,
-      signal: AbortSignal.timeout(server.timeoutMs),
+      signal,
     });
-    const text = await res.text();
-    const body = parseBody(text);
-    response = { status: res.status, body: redactJson(body) };
-    outcome = { kind: 'http', status: res.status, body };
+    // An answer may quote the request (an error page echoing its headers and body): it is scrubbed before anything
+    // reads it, the diagnosis included, which quotes the panel's message.
+    const body = redactJson(parseBody(await res.body.text()), secrets);
+    response = { status: res.statusCode, body };
+    outcome = { kind: 'http', status: res.statusCode, body };
   } catch (error) {
-    outcome = transportOutcome(error, server.apiToken);
+    outcome = signal.aborted ? { kind: 'timeout', message: `no answer within ${server.timeoutMs} ms` } : transportOutcome(error, secrets);
     response = { error: outcome.kind === 'http' ? '' : outcome.message };
   } finally {
     await dispatcher.close().catch(() => undefined);
@@ -87,11 +94,11 @@ function parseBody(text: string): unknown {
 }
 
 /** What a failed call's error means, from Node's and undici's error codes. */
-function transportOutcome(error: unknown, token: string): PanelOutcome {
+function transportOutcome(error: unknown, secrets: string[]): PanelOutcome {
   const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: string; message?: string; name?: string };
   const code = cause.code ?? '';
   // Some client errors quote the header they could not send: the token never reaches the log that way.
-  const message = `${code ? `${code}: ` : ''}${cause.message ?? String(error)}`.replaceAll(token, REDACTED);
+  const message = scrubSecrets(`${code ? `${code}: ` : ''}${cause.message ?? String(error)}`, secrets);
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') return { kind: 'connection_refused', message };
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) return { kind: 'tls_error', message };
   if ((error as { name?: string }).name === 'TimeoutError' || /TIMEOUT/.test(code)) return { kind: 'timeout', message };

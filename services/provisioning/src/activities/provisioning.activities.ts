@@ -4,11 +4,13 @@ import { provisioningV1 } from '@opsledger/contracts';
 import type { EventStore } from '@opsledger/eventstore';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import { randomBytes } from 'node:crypto';
-import { executeServiceCommand } from '../commands/execute-service-command';
-import { attemptRef, panelServerRef, serviceRef } from '../commands/refs';
-import type { SecretBox } from '../domain/secret-box';
-import { evolve, initialServiceState } from '../domain/service.decider';
+import { loadPanelServer } from '../commands/execute-panel-server-command';
+import { executeServiceCommand, loadService } from '../commands/execute-service-command';
 import type { Diagnosis } from '../domain/failure-diagnosis';
+import { attemptRef } from '../domain/refs';
+import type { SecretBox } from '../domain/secret-box';
+import { mayHaveActedUnheard, runningAction } from '../domain/service.decider';
+import type { ServiceAccount } from '../domain/service.events';
 import { callPanel, type PanelExchange, type PanelRequest } from './panel-client';
 
 export interface ProvisioningActivityDeps {
@@ -22,21 +24,19 @@ export interface ActionInput {
   serviceId: string;
   dispatchId: string;
   action: provisioningV1.ProvisioningAction;
+  /** The dispatch's correlation id (absent in a workflow started before it was passed). */
+  correlationId?: string;
 }
 
 const WORKER = { actor: { kind: 'system' as const, id: 'provisioning-worker' }, source: 'system' as const };
+/** The worker's append context, in the correlation of the dispatch it works for. */
+const workerContext = (input: ActionInput) => (input.correlationId ? { ...WORKER, correlationId: input.correlationId } : WORKER);
 const { ProvisioningAction: A } = provisioningV1;
 
 /** The provisioning workflow's activities: one panel call per attempt, each recorded as a Provisioning Log entry. */
 export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
-  const first = async <T>(ref: ReturnType<typeof serviceRef>, typeName: string): Promise<T> => {
-    const event = (await deps.store.read(ref)).find((e) => e.type === typeName);
-    if (!event) throw ApplicationFailure.nonRetryable(`${ref.type} ${ref.id} not found`, 'NotFound');
-    return event.data as T;
-  };
-
   /** One panel call as one Provisioning Log entry, on a subject of its own. */
-  const record = async (input: ActionInput, service: provisioningV1.ServiceRegistered, attempt: number, exchange: PanelExchange) => {
+  const record = async (input: ActionInput, service: ServiceAccount, attempt: number, exchange: PanelExchange) => {
     const attemptId = deps.newId();
     const at = deps.now();
     const data = create(provisioningV1.ProvisioningAttemptRecordedSchema, {
@@ -56,7 +56,7 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
       fix: exchange.diagnosis?.fix ?? '',
       at: timestampFromDate(at),
     });
-    await deps.store.append(attemptRef(attemptId), [{ id: deps.newId(), occurredAt: at, data }], 0, WORKER);
+    await deps.store.append(attemptRef(attemptId), [{ id: deps.newId(), occurredAt: at, data }], 0, workerContext(input));
   };
 
   return {
@@ -71,13 +71,10 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
      */
     async attemptAction(input: ActionInput): Promise<{ attempt: number }> {
       const { attempt } = activityInfo();
-      const history = await deps.store.read(serviceRef(input.serviceId));
-      const service = history.find((e) => e.type === provisioningV1.ServiceRegisteredSchema.typeName)?.data as
-        provisioningV1.ServiceRegistered | undefined;
-      if (!service) throw ApplicationFailure.nonRetryable(`service ${input.serviceId} not found`, 'NotFound');
+      const { state } = await loadService(deps.store, input.serviceId);
+      if (state.status === 'absent') throw ApplicationFailure.nonRetryable(`service ${input.serviceId} not found`, 'NotFound');
       // Only the dispatch the service is running may call the panel: a replayed or superseded job stops here.
-      const state = history.map((e) => e.data as provisioningV1.ServiceEvent).reduce(evolve, initialServiceState());
-      if (state.status !== 'present' || state.running?.dispatchId !== input.dispatchId) {
+      if (runningAction(state, input.dispatchId) === undefined) {
         throw ApplicationFailure.create({
           message: `dispatch ${input.dispatchId} is not the one running for service ${input.serviceId}`,
           type: 'NotRunning',
@@ -85,19 +82,10 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
           details: ['not_running', 0],
         });
       }
-      // An earlier try of the same action that may have done its work unheard. Not one the panel refused
-      // as a duplicate: that account belonged to someone else before we came.
-      const earlierTryFailed = history.some((e) => {
-        const failed = e.data as provisioningV1.ActionFailed;
-        return (
-          e.type === provisioningV1.ActionFailedSchema.typeName && failed.action === input.action && failed.diagnosis !== 'account_exists'
-        );
-      });
-      const followUp = attempt > 1 || earlierTryFailed;
-      const panel = await first<provisioningV1.PanelServerRegistered>(
-        panelServerRef(service.panelServerId),
-        provisioningV1.PanelServerRegisteredSchema.typeName,
-      );
+      const service = state.account;
+      const followUp = attempt > 1 || mayHaveActedUnheard(state, input.action);
+      const { state: panel } = await loadPanelServer(deps.store, service.panelServerId);
+      if (panel.status === 'absent') throw ApplicationFailure.nonRetryable(`panel-server ${service.panelServerId} not found`, 'NotFound');
       const server = {
         apiUrl: panel.apiUrl,
         apiToken: deps.secrets.open(panel.apiTokenCiphertext),
@@ -114,7 +102,7 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
         const lookup = await call({ method: 'GET', path: accountPath(service), accept: [200, 404] });
         if (isAccountOf(service, lookup)) return { attempt };
       }
-      const request = panelRequest(input.action, service);
+      const request = panelRequest(input.action, service, state.running?.reason ?? '');
       // A follow-up terminate that finds no account finds it already terminated (the earlier DELETE's answer was lost).
       await call(input.action === A.TERMINATE && followUp ? { ...request, accept: [200, 404] } : request);
       return { attempt };
@@ -125,7 +113,7 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
         deps,
         input.serviceId,
         { kind: 'CompleteAction', dispatchId: input.dispatchId, attempts: input.attempts, now: deps.now() },
-        WORKER,
+        workerContext(input),
       );
     },
 
@@ -134,7 +122,7 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
         deps,
         input.serviceId,
         { kind: 'FailAction', dispatchId: input.dispatchId, attempts: input.attempts, diagnosis: input.diagnosis, now: deps.now() },
-        WORKER,
+        workerContext(input),
       );
     },
   };
@@ -154,17 +142,17 @@ function attemptFailure(diagnosis: Diagnosis, attempt: number) {
 const storableJson = (value: unknown) =>
   JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replaceAll('\0', '\uFFFD') : v));
 
-const accountPath = (service: provisioningV1.ServiceRegistered) => `/json-api/v1/accounts/${encodeURIComponent(service.username)}`;
+const accountPath = (service: ServiceAccount) => `/json-api/v1/accounts/${encodeURIComponent(service.username)}`;
 
 /** The panel holds this very account (same username and domain): created by an earlier attempt whose answer was lost. */
-function isAccountOf(service: provisioningV1.ServiceRegistered, lookup: PanelExchange): boolean {
+function isAccountOf(service: ServiceAccount, lookup: PanelExchange): boolean {
   if (!('status' in lookup.response) || lookup.response.status !== 200) return false;
   const account = (lookup.response.body as { account?: { username?: unknown; domain?: unknown } } | null)?.account;
   return account?.username === service.username && account?.domain === service.domain;
 }
 
 /** The panel call for each action; a created account gets a fresh password the log never shows. */
-function panelRequest(action: provisioningV1.ProvisioningAction, service: provisioningV1.ServiceRegistered): PanelRequest {
+function panelRequest(action: provisioningV1.ProvisioningAction, service: ServiceAccount, reason: string): PanelRequest {
   const account = accountPath(service);
   switch (action) {
     case A.CREATE:
@@ -179,7 +167,7 @@ function panelRequest(action: provisioningV1.ProvisioningAction, service: provis
         },
       };
     case A.SUSPEND:
-      return { method: 'POST', path: `${account}/suspend`, body: { reason: 'suspended by billing' } };
+      return { method: 'POST', path: `${account}/suspend`, body: { reason: reason || 'suspended from Ops Ledger' } };
     case A.UNSUSPEND:
       return { method: 'POST', path: `${account}/unsuspend`, body: {} };
     case A.TERMINATE:

@@ -1,8 +1,7 @@
 import { provisioningV1 } from '@opsledger/contracts';
-import { actorOf, sourceOf } from '@opsledger/eventstore';
 import { actorSchema, type CommandHandler, opaqueIdSchema } from '@opsledger/messaging';
+import { commandContext } from '@opsledger/service-runtime';
 import { z } from 'zod';
-import { asCommandError } from './command-errors';
 import { executeServiceCommand } from './execute-service-command';
 import type { RegisterServiceDeps } from './register-service.handler';
 
@@ -14,6 +13,7 @@ export const dispatchActionSchema = z.object({
   action: z.union([z.literal(A.CREATE), z.literal(A.SUSPEND), z.literal(A.UNSUSPEND), z.literal(A.TERMINATE)], {
     error: 'must be one of create, suspend, unsuspend, terminate',
   }),
+  reason: z.string().max(500).optional(),
 });
 
 /**
@@ -30,13 +30,11 @@ export function dispatchActionHandler(
     schema: dispatchActionSchema,
     async handle(command, meta) {
       const dispatchId = deps.newId();
-      await asCommandError(() =>
-        executeServiceCommand(
-          deps,
-          command.serviceId,
-          { kind: 'DispatchAction', dispatchId, action: command.action, now: deps.now() },
-          { actor: actorOf(command.actor), source: sourceOf(command.source), traceparent: meta.traceparent },
-        ),
+      await executeServiceCommand(
+        deps,
+        command.serviceId,
+        { kind: 'DispatchAction', dispatchId, action: command.action, reason: command.reason ?? '', now: deps.now() },
+        commandContext(command, meta),
       );
       return { serviceId: command.serviceId, dispatchId };
     },

@@ -1,11 +1,17 @@
-import { type AppendContext, handleCommand, type HandleCommandDeps } from '@opsledger/eventstore';
-import { decide, evolve, initialServiceState, type ServiceCommand } from '../domain/service.decider';
-import { serviceRef } from './refs';
+import { type AppendContext, type EventStore, handleCommand, type HandleCommandDeps } from '@opsledger/eventstore';
+import { type ServiceCommand, serviceDecider } from '../domain/service.decider';
+import type { ServiceEvent } from '../domain/service.events';
+import { serviceRef } from '../domain/refs';
 
 export type ServiceCommandDeps = HandleCommandDeps;
-
-const serviceDecider = { initialState: initialServiceState, evolve, decide };
 
 /** A command to one hosting account, through the shared load → decide → append. */
 export const executeServiceCommand = (deps: ServiceCommandDeps, serviceId: string, command: ServiceCommand, ctx: AppendContext) =>
   handleCommand(deps, serviceRef(serviceId), serviceDecider, command, ctx);
+
+/** The account's state as its decider sees it, for a reader outside a command (the worker, before it calls the panel). */
+export const loadService = (store: EventStore, serviceId: string) =>
+  store.load(serviceRef(serviceId), {
+    initialState: serviceDecider.initialState,
+    evolve: (state, event) => serviceDecider.evolve(state, event.data as ServiceEvent),
+  });

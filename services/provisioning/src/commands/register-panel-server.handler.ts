@@ -1,9 +1,10 @@
 import { provisioningV1 } from '@opsledger/contracts';
-import { actorOf, type EventStore, sourceOf } from '@opsledger/eventstore';
+import type { EventStore } from '@opsledger/eventstore';
 import { actorSchema, type CommandHandler } from '@opsledger/messaging';
+import { commandContext } from '@opsledger/service-runtime';
 import { z } from 'zod';
 import type { SecretBox } from '../domain/secret-box';
-import { registerPanelServer } from './register-panel-server';
+import { executePanelServerCommand } from './execute-panel-server-command';
 
 export interface PanelServerDeps {
   store: EventStore;
@@ -44,17 +45,21 @@ export function registerPanelServerHandler(
     schema: registerPanelServerSchema,
     async handle(command, meta) {
       const panelServerId = deps.newId();
-      await registerPanelServer(
+      await executePanelServerCommand(
         deps,
+        panelServerId,
         {
+          kind: 'RegisterPanelServer',
           panelServerId,
           name: command.name.trim(),
           apiUrl: command.apiUrl.replace(/\/+$/, ''),
-          apiToken: command.apiToken,
+          // Sealed here, before the domain sees it: the clear token is never in a command, state or event.
+          apiTokenCiphertext: deps.secrets.seal(command.apiToken),
           tlsVerify: command.tlsVerify ?? true,
           timeoutMs: command.timeoutMs ?? DEFAULT_PANEL_TIMEOUT_MS,
+          now: deps.now(),
         },
-        { actor: actorOf(command.actor), source: sourceOf(command.source), traceparent: meta.traceparent },
+        commandContext(command, meta),
       );
       return { panelServerId };
     },

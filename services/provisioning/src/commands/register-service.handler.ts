@@ -1,10 +1,9 @@
 import { provisioningV1 } from '@opsledger/contracts';
-import { actorOf, sourceOf } from '@opsledger/eventstore';
 import { actorSchema, type CommandHandler, opaqueIdSchema, ValidationError } from '@opsledger/messaging';
+import { commandContext } from '@opsledger/service-runtime';
 import { z } from 'zod';
-import { asCommandError } from './command-errors';
 import { executeServiceCommand, type ServiceCommandDeps } from './execute-service-command';
-import { panelServerRef } from './refs';
+import { panelServerRef } from '../domain/refs';
 
 export interface RegisterServiceDeps extends ServiceCommandDeps {
   now: () => Date;
@@ -21,6 +20,8 @@ export const registerServiceSchema = z.object({
   username: z.string().regex(/^[a-z][a-z0-9]{0,15}$/, 'must be 1–16 lower-case letters or digits, starting with a letter'),
   package: z.string().min(1).max(64),
   panelServerId: opaqueIdSchema,
+  // Optional: where the client's notices go (instance.suspended); empty means none.
+  clientEmail: z.union([z.literal(''), z.email('must be an email address, or empty for none').max(254)]),
 });
 
 /** Registers a hosting account on a known panel server, not yet created there (state pending). */
@@ -35,22 +36,21 @@ export function registerServiceHandler(
         throw new ValidationError([{ field: 'panelServerId', rule: 'exists', message: `no panel server ${command.panelServerId}` }]);
       }
       const serviceId = deps.newId();
-      await asCommandError(() =>
-        executeServiceCommand(
-          deps,
+      await executeServiceCommand(
+        deps,
+        serviceId,
+        {
+          kind: 'RegisterService',
           serviceId,
-          {
-            kind: 'RegisterService',
-            serviceId,
-            domain: command.domain,
-            clientName: command.clientName.trim(),
-            username: command.username,
-            package: command.package,
-            panelServerId: command.panelServerId,
-            now: deps.now(),
-          },
-          { actor: actorOf(command.actor), source: sourceOf(command.source), traceparent: meta.traceparent },
-        ),
+          domain: command.domain,
+          clientName: command.clientName.trim(),
+          username: command.username,
+          package: command.package,
+          panelServerId: command.panelServerId,
+          clientEmail: command.clientEmail.toLowerCase(),
+          now: deps.now(),
+        },
+        commandContext(command, meta),
       );
       return { serviceId };
     },

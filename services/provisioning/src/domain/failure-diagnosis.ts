@@ -46,7 +46,7 @@ export function diagnose(outcome: PanelOutcome): Diagnosis {
     case 'connection_refused':
       return {
         code: 'unreachable',
-        cause: `connection refused (cURL error 7): nothing answers at the panel server's api_url, or a firewall blocks it`,
+        cause: `connection refused (${outcome.message}): nothing answers at the panel server's api_url, or a firewall blocks it`,
         fix: 'check the panel server’s api_url (host and port) and that the panel’s firewall allows this platform',
         retryable: true,
       };
@@ -102,6 +102,14 @@ function diagnoseHttp(status: number, message: string): Diagnosis {
       code: 'package_not_found',
       cause: `the panel has no package of that name (${message})`,
       fix: 'package names are case-sensitive: make the service’s package match one defined on the panel exactly',
+      retryable: false,
+    };
+  }
+  if (status >= 300 && status < 400) {
+    return {
+      code: 'unknown',
+      cause: `the panel answered with a redirect (${status}), which the platform does not follow with the API token`,
+      fix: 'set the panel server’s api_url to the address the redirect points to (often https:// instead of http://, or another port)',
       retryable: false,
     };
   }

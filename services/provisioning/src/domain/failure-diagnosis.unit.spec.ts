@@ -43,12 +43,19 @@ describe('diagnose', () => {
       /raise the panel server’s timeout/,
     ],
     ['500', { kind: 'http', status: 500, body: { message: 'database is locked' } }, 'panel_error', true, /error log/],
+    ['a redirect (not followed)', { kind: 'http', status: 301, body: '' }, 'unknown', false, /api_url.*redirect/],
     ['unrecognised 418', { kind: 'http', status: 418, body: { error: 'teapot' } }, 'unknown', false, /no known fix/],
   ])('%s', (_name, outcome, code, retryable, fix) => {
     const d = diagnose(outcome);
     expect(d).toMatchObject({ code, retryable });
     expect(d.fix).toMatch(fix);
     expect(d.cause.length).toBeGreaterThan(10);
+  });
+
+  it('speaks of this client’s own errors, not another client’s (it is not cURL)', () => {
+    const refused = diagnose({ kind: 'connection_refused', message: 'ECONNREFUSED: connect ECONNREFUSED 10.0.0.5:2087' });
+    expect(refused.cause).not.toMatch(/cURL/i);
+    expect(refused.cause).toContain('ECONNREFUSED 10.0.0.5:2087');
   });
 
   it('says what it does not know instead of guessing', () => {

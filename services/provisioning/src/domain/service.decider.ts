@@ -1,58 +1,22 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { provisioningV1 } from '@opsledger/contracts';
+import { AggregateNotFound, RuleViolation } from '@opsledger/eventstore';
+import type { Diagnosis } from './failure-diagnosis';
+import type { ServiceCommand } from './service.commands';
+import { evolve, initialServiceState, type ServiceEvent, type ServiceState } from './service.events';
+
+export type { ServiceCommand } from './service.commands';
 
 const { ProvisioningAction: Action, ServiceState: State } = provisioningV1;
 type Action = provisioningV1.ProvisioningAction;
 type StateValue = provisioningV1.ServiceState;
 
-export type ServiceState =
-  | { status: 'absent' }
-  | { status: 'present'; serviceId: string; state: StateValue; running: { dispatchId: string; action: Action } | undefined };
+/** A rule refused the command; the message says which, for the operator (409). */
+export class ServiceRuleViolation extends RuleViolation {}
 
-export const initialServiceState = (): ServiceState => ({ status: 'absent' });
-
-export function evolve(state: ServiceState, event: provisioningV1.ServiceEvent): ServiceState {
-  if (event.$typeName === 'platform.provisioning.v1.ServiceRegistered') {
-    return { status: 'present', serviceId: event.serviceId, state: State.PENDING, running: undefined };
-  }
-  if (state.status === 'absent') return state;
-  switch (event.$typeName) {
-    case 'platform.provisioning.v1.ActionDispatched':
-      return { ...state, running: { dispatchId: event.dispatchId, action: event.action } };
-    case 'platform.provisioning.v1.ActionSucceeded':
-      return { ...state, state: event.state, running: undefined };
-    case 'platform.provisioning.v1.ActionFailed':
-      return { ...state, running: undefined };
-    default: {
-      const never: never = event;
-      return never;
-    }
-  }
-}
-
-export type ServiceCommand =
-  | {
-      kind: 'RegisterService';
-      serviceId: string;
-      domain: string;
-      clientName: string;
-      username: string;
-      package: string;
-      panelServerId: string;
-      now: Date;
-    }
-  | { kind: 'DispatchAction'; dispatchId: string; action: Action; now: Date }
-  | { kind: 'CompleteAction'; dispatchId: string; attempts: number; now: Date }
-  | { kind: 'FailAction'; dispatchId: string; attempts: number; diagnosis: string; now: Date };
-
-export class ServiceRuleViolation extends Error {
-  override readonly name = 'ServiceRuleViolation';
-}
-
-export class ServiceNotFound extends Error {
-  override readonly name = 'ServiceNotFound';
-}
+/** The service does not exist (404). */
+export class ServiceNotFound extends AggregateNotFound {}
 
 const NAMES: Record<number, string> = {
   [Action.CREATE]: 'create',
@@ -81,7 +45,7 @@ const TRANSITIONS: Record<number, { from: StateValue[]; to: StateValue }> = {
  * the state changes only when the panel accepted the action. The workflow's
  * completions are idempotent: a repeat changes nothing.
  */
-export function decide(state: ServiceState, command: ServiceCommand): provisioningV1.ServiceEvent[] {
+export function decide(state: ServiceState, command: ServiceCommand): ServiceEvent[] {
   const at = timestampFromDate(command.now);
   if (command.kind === 'RegisterService') {
     if (state.status !== 'absent') throw new ServiceRuleViolation(`service ${command.serviceId} already exists`);
@@ -103,11 +67,14 @@ export function decide(state: ServiceState, command: ServiceCommand): provisioni
       if (!transition) throw new ServiceRuleViolation(`${name} is not an action`);
       if (!transition.from.includes(state.state))
         throw new ServiceRuleViolation(`cannot ${name} a service that is ${STATE_NAMES[state.state]}`);
-      return [create(provisioningV1.ActionDispatchedSchema, { serviceId, dispatchId: command.dispatchId, action: command.action, at })];
+      const reason = command.reason?.trim() ?? '';
+      return [
+        create(provisioningV1.ActionDispatchedSchema, { serviceId, dispatchId: command.dispatchId, action: command.action, reason, at }),
+      ];
     }
     case 'CompleteAction': {
-      if (state.running?.dispatchId !== command.dispatchId) return [];
-      const action = state.running.action;
+      const action = runningAction(state, command.dispatchId);
+      if (action === undefined) return [];
       return [
         create(provisioningV1.ActionSucceededSchema, {
           serviceId,
@@ -120,12 +87,13 @@ export function decide(state: ServiceState, command: ServiceCommand): provisioni
       ];
     }
     case 'FailAction': {
-      if (state.running?.dispatchId !== command.dispatchId) return [];
+      const action = runningAction(state, command.dispatchId);
+      if (action === undefined) return [];
       return [
         create(provisioningV1.ActionFailedSchema, {
           serviceId,
           dispatchId: command.dispatchId,
-          action: state.running.action,
+          action,
           attempts: command.attempts,
           diagnosis: command.diagnosis,
           at,
@@ -138,3 +106,28 @@ export function decide(state: ServiceState, command: ServiceCommand): provisioni
     }
   }
 }
+
+/**
+ * The action this dispatch runs, if it is the one the service is running. A
+ * replayed or superseded job gets none: it may neither call the panel nor
+ * record an outcome.
+ */
+export function runningAction(state: ServiceState, dispatchId: string): Action | undefined {
+  return state.status === 'present' && state.running?.dispatchId === dispatchId ? state.running.action : undefined;
+}
+
+const SOMEONE_ELSES: Diagnosis['code'] = 'account_exists';
+
+/**
+ * Whether an earlier job of this action failed in a way that may hide its
+ * success: the panel may have done the work and the answer got lost (a
+ * dropped connection, a 504 from a proxy while the panel carried on). Not one
+ * the panel refused as a duplicate: that account belonged to someone else
+ * before we came.
+ */
+export function mayHaveActedUnheard(state: ServiceState, action: Action): boolean {
+  return state.status === 'present' && state.failures.some((f) => f.action === action && f.diagnosis !== SOMEONE_ELSES);
+}
+
+/** The account's rules as one value: what handleCommand runs and what the specs state. */
+export const serviceDecider = { initialState: initialServiceState, evolve, decide };

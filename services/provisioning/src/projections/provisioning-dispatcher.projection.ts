@@ -1,6 +1,7 @@
 import type { provisioningV1 } from '@opsledger/contracts';
 import type { Projection, StoredEvent } from '@opsledger/eventstore';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { startWorkflowOnce } from '@opsledger/service-runtime';
+import type { Client } from '@temporalio/client';
 import { provisionAction, provisionWorkflowId } from '../workflows/provision-action.workflow';
 
 export interface ProvisioningDispatcherSettings {
@@ -25,24 +26,21 @@ export function provisioningDispatcherProjection(schema: string, settings: Provi
       for (const event of events) {
         if (event.type !== 'platform.provisioning.v1.ActionDispatched') continue;
         const data = event.data as provisioningV1.ActionDispatched;
-        try {
-          await settings.client.workflow.start(provisionAction, {
-            taskQueue: settings.taskQueue,
-            workflowId: provisionWorkflowId(data.dispatchId),
-            // A replayed dispatch (rebuild, a batch retried) must not run a finished job again.
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            args: [
-              {
-                serviceId: data.serviceId,
-                dispatchId: data.dispatchId,
-                action: data.action,
-                retryInitialIntervalMs: settings.retryInitialIntervalMs,
-              },
-            ],
-          });
-        } catch (error) {
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        }
+        // A replayed dispatch (rebuild, a batch retried) must not run a finished job again.
+        await startWorkflowOnce(settings.client, provisionAction, {
+          taskQueue: settings.taskQueue,
+          workflowId: provisionWorkflowId(data.dispatchId),
+          args: [
+            {
+              serviceId: data.serviceId,
+              dispatchId: data.dispatchId,
+              action: data.action,
+              retryInitialIntervalMs: settings.retryInitialIntervalMs,
+              // The dispatch's click, onto everything the job appends (its log entries and outcome).
+              correlationId: event.correlationId ?? event.id,
+            },
+          ],
+        });
       }
     },
   };

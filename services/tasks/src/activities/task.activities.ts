@@ -1,8 +1,9 @@
+import { AggregateNotFound, RuleViolation } from '@opsledger/eventstore';
 import { activityInfo, ApplicationFailure, Context } from '@temporalio/activity';
 import { executeTaskCommand, type TaskCommandDeps } from '../commands/execute-task-command';
-import { TaskNotFound, TaskRuleViolation } from '../domain/task.decider';
 import type { TaskCommand } from '../domain/task.commands';
-import type { RunTaskInput, TaskStep } from '../workflows/task-steps';
+import type { TaskStep } from '../domain/task-steps';
+import type { RunTaskInput } from '../workflows/run-task.workflow';
 
 export interface TaskActivityDeps extends TaskCommandDeps {
   hypervisorUrl: string;
@@ -24,7 +25,8 @@ export function createTaskActivities(deps: TaskActivityDeps) {
     try {
       await executeTaskCommand(deps, taskId, command, WORKER);
     } catch (error) {
-      if (error instanceof TaskRuleViolation || error instanceof TaskNotFound)
+      // A refusal stays a refusal however often it is asked: the workflow's bookkeeping does not retry it.
+      if (error instanceof RuleViolation || error instanceof AggregateNotFound)
         throw ApplicationFailure.nonRetryable(error.message, 'TaskRuleViolation');
       throw error;
     }

@@ -1,22 +1,27 @@
 import type { JsonObject } from '@bufbuild/protobuf';
-import { tasksV1 } from '@opsledger/contracts';
+import { taskTypeNames, tasksV1 } from '@opsledger/contracts';
 import { actorSchema, type CommandHandler, opaqueIdSchema } from '@opsledger/messaging';
+import { commandContext } from '@opsledger/service-runtime';
 import { z } from 'zod';
-import { taskTypeNames } from '@opsledger/contracts';
-import { actorOf, sourceOf } from '@opsledger/eventstore';
+import { checkTaskParams } from '../domain/task-params';
 import { executeTaskCommand, type TaskCommandDeps } from './execute-task-command';
-import { asCommandError } from './task-command-errors';
 
 export interface CreateTaskDeps extends TaskCommandDeps {
   now: () => Date;
 }
 
 /** The rules of a CreateTask at the boundary: field by field, so the caller learns exactly what to fix. */
-export const createTaskSchema = z.object({
-  actor: actorSchema,
-  type: z.enum(taskTypeNames, `must be one of ${taskTypeNames.join(', ')}`),
-  target: z.object({ userId: opaqueIdSchema, hypervisorId: opaqueIdSchema, instanceId: opaqueIdSchema }, 'target is required'),
-});
+export const createTaskSchema = z
+  .object({
+    actor: actorSchema,
+    type: z.enum(taskTypeNames, `must be one of ${taskTypeNames.join(', ')}`),
+    target: z.object({ userId: opaqueIdSchema, hypervisorId: opaqueIdSchema, instanceId: opaqueIdSchema }, 'target is required'),
+    params: z.record(z.string(), z.unknown()).optional(),
+  })
+  // Each type's params have rules of their own (domain/task-params.ts), checked once the type is known.
+  .superRefine(({ type, params }, ctx) => {
+    for (const issue of checkTaskParams(type, params)) ctx.addIssue({ ...issue, path: ['params', ...issue.path] } as never);
+  });
 
 export function createTaskHandler(
   deps: CreateTaskDeps,
@@ -27,20 +32,18 @@ export function createTaskHandler(
     async handle(command, meta) {
       const taskId = deps.newId();
       const { userId, hypervisorId, instanceId } = command.target!;
-      await asCommandError(() =>
-        executeTaskCommand(
-          deps,
+      await executeTaskCommand(
+        deps,
+        taskId,
+        {
+          kind: 'CreateTask',
           taskId,
-          {
-            kind: 'CreateTask',
-            taskId,
-            type: command.type,
-            target: { userId, hypervisorId, instanceId },
-            params: (command.params ?? {}) as JsonObject,
-            now: deps.now(),
-          },
-          { actor: actorOf(command.actor), source: sourceOf(command.source), traceparent: meta.traceparent },
-        ),
+          type: command.type,
+          target: { userId, hypervisorId, instanceId },
+          params: (command.params ?? {}) as JsonObject,
+          now: deps.now(),
+        },
+        commandContext(command, meta),
       );
       return { taskId };
     },

@@ -1,13 +1,15 @@
-import { ActorKind, eventRegistry, Source, tasksV1 } from '@opsledger/contracts';
+import type { JsonObject } from '@bufbuild/protobuf';
+import { ActorKind, eventRegistry, Source, streamName, tasksV1 } from '@opsledger/contracts';
 import { ensureEventStream, EventStore } from '@opsledger/eventstore';
 import { CommandClient, serveCommands, ValidationError } from '@opsledger/messaging';
+import { withDomainErrorReplies } from '@opsledger/service-runtime';
 import { startTelemetry } from '@opsledger/telemetry';
 import { createTestNats, type TestNats } from '@opsledger/testing';
 import { trace } from '@opentelemetry/api';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTaskHandler } from './create-task.handler';
-import { taskRef } from './task-ref';
+import { taskRef } from '../domain/refs';
 
 let nats: TestNats;
 let client: CommandClient;
@@ -18,7 +20,8 @@ beforeAll(async () => {
   nats = await createTestNats();
   await ensureEventStream(nats.jsm, 'tasks', { prefix: nats.prefix });
   store = new EventStore(nats.js, nats.jsm, eventRegistry, nats.prefix);
-  serveCommands(nats.nc, [createTaskHandler({ store, newId: uuidv7, now: () => new Date() })], { prefix: nats.prefix, queue: 'tasks' });
+  const handler = withDomainErrorReplies(createTaskHandler({ store, newId: uuidv7, now: () => new Date() }));
+  serveCommands(nats.nc, [handler], { prefix: nats.prefix, queue: 'tasks' });
   client = new CommandClient(nats.nc, nats.prefix);
 });
 afterAll(async () => {
@@ -43,6 +46,45 @@ describe('CreateTask through NATS', () => {
   it('a missing target and actor are named too', async () => {
     const error = (await client.send(tasksV1.CreateTaskCommand, { type: 'instance.deploy' }).catch((e: unknown) => e)) as ValidationError;
     expect(error.violations.map((v) => v.field).sort()).toEqual(['actor', 'target']);
+  });
+
+  it('params are checked per task type: each broken rule names params.<field> and the rule, and nothing is stored', async () => {
+    const refused = async (type: string, params: JsonObject) => {
+      const error = await client.send(tasksV1.CreateTaskCommand, { actor: staff, type, target, params }).catch((e: unknown) => e);
+      expect(error, JSON.stringify(params)).toBeInstanceOf(ValidationError);
+      return (error as ValidationError).violations;
+    };
+    const before = (await nats.jsm.streams.info(streamName('tasks', nats.prefix))).state.messages;
+    // A fractional or huge step timeout once made the dispatcher's insert fail and stranded the task in pending.
+    expect(await refused('instance.deploy', { stepTimeoutMs: 1.5 })).toEqual([
+      { field: 'params.stepTimeoutMs', rule: 'type:int', message: expect.stringContaining('whole number') },
+    ]);
+    expect(await refused('instance.backup', { stepTimeoutMs: 1e12 })).toEqual([
+      { field: 'params.stepTimeoutMs', rule: 'max:21600000', message: expect.stringContaining('6 h') },
+    ]);
+    expect(await refused('instance.backup', { stepTimeoutMs: 10 })).toEqual([
+      expect.objectContaining({ field: 'params.stepTimeoutMs', rule: 'min:1000' }),
+    ]);
+    expect(await refused('instance.backup', { stepTimeoutMs: '60000' })).toEqual([
+      expect.objectContaining({ field: 'params.stepTimeoutMs', rule: 'type:number' }),
+    ]);
+    expect(await refused('instance.deploy', { backup: 'weekly' })).toEqual([
+      expect.objectContaining({ field: 'params.backup', rule: 'one_of', message: expect.stringContaining('daily') }),
+    ]);
+    // backup is a deploy's choice: another type does not take it, and says which parameters it does take.
+    expect(await refused('instance.migrate', { backup: 'daily' })).toEqual([
+      { field: 'params.backup', rule: 'unknown', message: expect.stringMatching(/instance\.migrate takes stepTimeoutMs, reason/) },
+    ]);
+    expect((await nats.jsm.streams.info(streamName('tasks', nats.prefix))).state.messages).toBe(before);
+
+    for (const [type, params] of [
+      ['instance.deploy', { stepTimeoutMs: 120_000, backup: 'daily' }],
+      ['instance.deploy', { backup: 'none' }],
+      ['instance.snapshot', { schedulerRunId: 'run-1', reason: 'daily snapshot' }],
+      ['instance.migrate', {}],
+    ] as const) {
+      expect((await client.send(tasksV1.CreateTaskCommand, { actor: staff, type, target, params })).taskId).toBeTruthy();
+    }
   });
 
   it('a valid command appends TaskCreated carrying the actor, source and the caller’s trace', async () => {

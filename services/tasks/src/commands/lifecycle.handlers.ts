@@ -1,10 +1,9 @@
 import { tasksV1 } from '@opsledger/contracts';
 import { actorSchema, type CommandHandler, opaqueIdSchema } from '@opsledger/messaging';
+import { commandContext } from '@opsledger/service-runtime';
 import { z } from 'zod';
-import { actorOf, sourceOf } from '@opsledger/eventstore';
 import type { CreateTaskDeps } from './create-task.handler';
 import { executeTaskCommand } from './execute-task-command';
-import { asCommandError } from './task-command-errors';
 
 const taskId = opaqueIdSchema;
 
@@ -16,17 +15,11 @@ export function cancelTaskHandler(
     definition: tasksV1.CancelTaskCommand,
     schema: z.object({ actor: actorSchema, taskId, reason: z.string().max(500) }),
     async handle(command, meta) {
-      const { version } = await asCommandError(() =>
-        executeTaskCommand(
-          deps,
-          command.taskId,
-          { kind: 'CancelTask', reason: command.reason || 'cancelled by an operator', now: deps.now() },
-          {
-            actor: actorOf(command.actor),
-            source: sourceOf(command.source),
-            traceparent: meta.traceparent,
-          },
-        ),
+      const { version } = await executeTaskCommand(
+        deps,
+        command.taskId,
+        { kind: 'CancelTask', reason: command.reason || 'cancelled by an operator', now: deps.now() },
+        commandContext(command, meta),
       );
       return { taskId: command.taskId, version: BigInt(version) };
     },
@@ -41,17 +34,11 @@ export function retryTaskHandler(
     definition: tasksV1.RetryTaskCommand,
     schema: z.object({ actor: actorSchema, taskId }),
     async handle(command, meta) {
-      const { version } = await asCommandError(() =>
-        executeTaskCommand(
-          deps,
-          command.taskId,
-          { kind: 'RetryTask', now: deps.now() },
-          {
-            actor: actorOf(command.actor),
-            source: sourceOf(command.source),
-            traceparent: meta.traceparent,
-          },
-        ),
+      const { version } = await executeTaskCommand(
+        deps,
+        command.taskId,
+        { kind: 'RetryTask', now: deps.now() },
+        commandContext(command, meta),
       );
       return { taskId: command.taskId, version: BigInt(version) };
     },

@@ -24,4 +24,6 @@ export type TaskCommand =
   | { kind: 'CompleteTask'; now: Date }
   | { kind: 'FailTask'; error: string; now: Date }
   | { kind: 'CancelTask'; reason: string; now: Date }
-  | { kind: 'RetryTask'; now: Date };
+  | { kind: 'RetryTask'; now: Date }
+  /** The stuck sweep: a warning line when the task is running and past its budget since its last sign of life. */
+  | { kind: 'FlagStuckTask'; defaultStepTimeoutMs: number; now: Date };

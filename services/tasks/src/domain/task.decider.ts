@@ -1,20 +1,19 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { isIdempotentTaskType, tasksV1 } from '@opsledger/contracts';
+import { tasksV1 } from '@opsledger/contracts';
+import { AggregateNotFound, RuleViolation } from '@opsledger/eventstore';
 import type { TaskCommand } from './task.commands';
-import { lineKey, type TaskEvent, type TaskState } from './task.events';
+import { evolve, initialTaskState, lineKey, type TaskEvent, type TaskState } from './task.events';
+import { isRetryable } from './task-types';
+import { STUCK_STEP, stuckBudgetMs, stuckWarning } from './stuck-tasks';
 
 export type { TaskCommand } from './task.commands';
 
 /** A rule refused the command; the message says which, for the operator (409). */
-export class TaskRuleViolation extends Error {
-  override readonly name = 'TaskRuleViolation';
-}
+export class TaskRuleViolation extends RuleViolation {}
 
 /** The task does not exist (404). */
-export class TaskNotFound extends Error {
-  override readonly name = 'TaskNotFound';
-}
+export class TaskNotFound extends AggregateNotFound {}
 
 const LEVELS = { info: tasksV1.LogLevel.INFO, warn: tasksV1.LogLevel.WARN, error: tasksV1.LogLevel.ERROR } as const;
 
@@ -59,7 +58,8 @@ export function decide(state: TaskState, command: TaskCommand): TaskEvent[] {
     case 'FailTask':
       if (state.status === 'failed') return [];
       if (state.status !== 'running' && state.status !== 'pending') throw new TaskRuleViolation(`a ${state.status} task cannot fail`);
-      return [create(tasksV1.TaskFailedSchema, { taskId, error: command.error, failedAt: at })];
+      // Said on the event, so readers (the console's Retry button) need not know the rule.
+      return [create(tasksV1.TaskFailedSchema, { taskId, error: command.error, failedAt: at, retryable: isRetryable(state.type) })];
 
     case 'CancelTask':
       if (state.status === 'running') throw new TaskRuleViolation('a running task cannot be cancelled mid-flight; only a pending task can');
@@ -69,9 +69,25 @@ export function decide(state: TaskState, command: TaskCommand): TaskEvent[] {
 
     case 'RetryTask': {
       if (state.status !== 'failed') throw new TaskRuleViolation(`only a failed task can be retried; this one is ${state.status}`);
-      if (!isIdempotentTaskType(state.type))
+      if (!isRetryable(state.type))
         throw new TaskRuleViolation(`${state.type} is not idempotent: a failed one must be looked at by a person, not retried`);
       return [create(tasksV1.TaskRetriedSchema, { taskId, attempt: state.attempt + 1, retriedAt: at })];
+    }
+    case 'FlagStuckTask': {
+      // Only a running task can be stuck, and each stall is warned about once.
+      if (state.status !== 'running' || state.stallWarned) return [];
+      const stepTimeoutMs = state.stepTimeoutMs ?? command.defaultStepTimeoutMs;
+      const stalledMs = command.now.getTime() - state.lastActivityAt.getTime();
+      if (stalledMs <= stuckBudgetMs(state.type, stepTimeoutMs)) return [];
+      return [
+        create(tasksV1.TaskLoggedSchema, {
+          taskId,
+          level: tasksV1.LogLevel.WARN,
+          step: STUCK_STEP,
+          text: stuckWarning(stalledMs, state.type, stepTimeoutMs),
+          at,
+        }),
+      ];
     }
     default: {
       const never: never = command;
@@ -79,3 +95,6 @@ export function decide(state: TaskState, command: TaskCommand): TaskEvent[] {
     }
   }
 }
+
+/** The task's rules as one value: what handleCommand runs and what the specs state. */
+export const taskDecider = { initialState: initialTaskState, evolve, decide };

@@ -1,10 +1,12 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { tasksV1 } from '@opsledger/contracts';
+import { deciderSpec } from '@opsledger/testing/decider-spec';
 import { describe, expect, it } from 'vitest';
-import { decide, type TaskCommand, TaskNotFound, TaskRuleViolation } from './task.decider';
+import { type TaskCommand, taskDecider, TaskNotFound, TaskRuleViolation } from './task.decider';
 import { evolve, initialTaskState, type TaskEvent } from './task.events';
 
+const given = deciderSpec(taskDecider);
 const now = new Date('2026-11-21T10:00:00Z');
 const at = timestampFromDate(now);
 const target = { userId: 'u1', hypervisorId: 'hv1', instanceId: 'i1' };
@@ -14,7 +16,9 @@ const started = create(tasksV1.TaskStartedSchema, { taskId: 't1', workflowId: 't
 const progressed = (percent: number) => create(tasksV1.TaskProgressedSchema, { taskId: 't1', percent, at });
 const logged = (step: string, text: string) =>
   create(tasksV1.TaskLoggedSchema, { taskId: 't1', level: tasksV1.LogLevel.INFO, step, text, at });
-const failed = create(tasksV1.TaskFailedSchema, { taskId: 't1', error: 'disk attach failed', failedAt: at });
+// A deploy's failure may be retried; a migrate's may not, and its event says so.
+const failed = create(tasksV1.TaskFailedSchema, { taskId: 't1', error: 'disk attach failed', failedAt: at, retryable: true });
+const failedMigrate = create(tasksV1.TaskFailedSchema, { taskId: 't1', error: 'disk attach failed', failedAt: at, retryable: false });
 const completed = create(tasksV1.TaskCompletedSchema, { taskId: 't1', completedAt: at });
 const cancelled = create(tasksV1.TaskCancelledSchema, { taskId: 't1', reason: 'not needed', cancelledAt: at });
 const retried = create(tasksV1.TaskRetriedSchema, { taskId: 't1', attempt: 2, retriedAt: at });
@@ -36,16 +40,6 @@ interface Case {
   when: TaskCommand;
   then?: TaskEvent[];
   refused?: RegExp;
-}
-
-/** given(events).when(command) → the events decided, or the rule that refused it. */
-function run({ given, when }: Case) {
-  const state = given.reduce(evolve, initialTaskState());
-  try {
-    return { events: decide(state, when) };
-  } catch (error) {
-    return { refused: error as Error };
-  }
 }
 
 const cases: Case[] = [
@@ -100,6 +94,24 @@ const cases: Case[] = [
   { name: 'complete: a pending task cannot complete', given: [created()], when: cmd.complete, refused: /pending task cannot complete/ },
 
   { name: 'fail: a running task fails with its error', given: [created(), started], when: cmd.fail, then: [failed] },
+  {
+    name: 'fail: a failed deploy says it may be retried',
+    given: [created('instance.deploy'), started],
+    when: cmd.fail,
+    then: [create(tasksV1.TaskFailedSchema, { taskId: 't1', error: 'disk attach failed', failedAt: at, retryable: true })],
+  },
+  {
+    name: 'fail: a failed migrate says it may not be retried',
+    given: [created('instance.migrate'), started],
+    when: cmd.fail,
+    then: [create(tasksV1.TaskFailedSchema, { taskId: 't1', error: 'disk attach failed', failedAt: at, retryable: false })],
+  },
+  {
+    name: 'fail: a pending task (no worker took it) fails too',
+    given: [created('instance.migrate')],
+    when: cmd.fail,
+    then: [failedMigrate],
+  },
   { name: 'fail: twice changes nothing', given: [created(), started, failed], when: cmd.fail, then: [] },
   { name: 'fail: a cancelled task cannot fail', given: [created(), cancelled], when: cmd.fail, refused: /cancelled task cannot fail/ },
 
@@ -133,7 +145,7 @@ const cases: Case[] = [
   },
   {
     name: 'retry: a failed migrate is not idempotent',
-    given: [created('instance.migrate'), started, failed],
+    given: [created('instance.migrate'), started, failedMigrate],
     when: cmd.retry,
     refused: /instance.migrate is not idempotent/,
   },
@@ -159,18 +171,92 @@ const cases: Case[] = [
 
 describe('task decider', () => {
   it.each(cases)('$name', (c) => {
-    const result = run(c);
-    if (c.refused) {
-      expect(result.refused).toBeInstanceOf(TaskRuleViolation);
-      expect(result.refused?.message).toMatch(c.refused);
-    } else {
-      expect(result.refused).toBeUndefined();
-      expect(result.events).toEqual(c.then);
-    }
+    const spec = given(c.given).when(c.when);
+    if (c.refused) spec.thenThrows(TaskRuleViolation, c.refused);
+    else spec.then(c.then!);
   });
 
   it('any command but create on a task that does not exist is not found', () => {
-    expect(() => decide(initialTaskState(), cmd.cancel)).toThrow(TaskNotFound);
+    given([]).when(cmd.cancel).thenThrows(TaskNotFound);
+  });
+});
+
+describe('stuck tasks: a running task past its budget since its last sign of life gets one warning per stall', () => {
+  const minutes = (m: number) => new Date(now.getTime() - m * 60_000);
+  const ts = (d: Date) => timestampFromDate(d);
+  const startedAt = (d: Date) =>
+    create(tasksV1.TaskStartedSchema, { taskId: 't1', workflowId: 'task-t1-1', runId: 'run-1', startedAt: ts(d) });
+  const progressedAt = (percent: number, d: Date) => create(tasksV1.TaskProgressedSchema, { taskId: 't1', percent, at: ts(d) });
+  const loggedAt = (d: Date) =>
+    create(tasksV1.TaskLoggedSchema, {
+      taskId: 't1',
+      level: tasksV1.LogLevel.WARN,
+      step: 'disk.attach',
+      text: 'waiting for hypervisor response',
+      at: ts(d),
+    });
+  const warning = (text: string, d = now) =>
+    create(tasksV1.TaskLoggedSchema, { taskId: 't1', level: tasksV1.LogLevel.WARN, step: 'stuck-sweep', text, at: ts(d) });
+  // A deploy has five steps; with the default 120 s step timeout its budget is 600 s.
+  const sweep = (at = now): TaskCommand => ({ kind: 'FlagStuckTask', defaultStepTimeoutMs: 120_000, now: at });
+  const deployCreated = create(tasksV1.TaskCreatedSchema, {
+    taskId: 't1',
+    type: 'instance.deploy',
+    target,
+    attempt: 1,
+    createdAt: ts(minutes(30)),
+  });
+  const eleven = 'no progress for 660 s, past its 600 s budget (5 steps × 120 s): its worker may be stuck or gone';
+
+  it.each<{ name: string; given: TaskEvent[]; when?: TaskCommand; then: TaskEvent[] }>([
+    {
+      name: 'running and stalled past its budget: a warning line',
+      given: [deployCreated, startedAt(minutes(11))],
+      then: [warning(eleven)],
+    },
+    { name: 'running within its budget: nothing', given: [deployCreated, startedAt(minutes(9))], then: [] },
+    {
+      name: 'progress is a sign of life: the stall counts from it',
+      given: [deployCreated, startedAt(minutes(20)), progressedAt(35, minutes(2))],
+      then: [],
+    },
+    {
+      name: 'a line of its own is a sign of life too',
+      given: [deployCreated, startedAt(minutes(20)), loggedAt(minutes(3))],
+      then: [],
+    },
+    {
+      name: 'its own step timeout sets the budget: a snapshot at 1 s per step may take 2 s',
+      given: [
+        create(tasksV1.TaskCreatedSchema, {
+          taskId: 't1',
+          type: 'instance.snapshot',
+          target,
+          params: { stepTimeoutMs: 1_000 },
+          attempt: 1,
+          createdAt: ts(minutes(1)),
+        }),
+        startedAt(new Date(now.getTime() - 3_000)),
+      ],
+      then: [warning('no progress for 3 s, past its 2 s budget (2 steps × 1 s): its worker may be stuck or gone')],
+    },
+    { name: 'not running (pending, however long): nothing', given: [deployCreated], then: [] },
+    { name: 'not running (completed): nothing', given: [deployCreated, startedAt(minutes(40)), completed], then: [] },
+    { name: 'not running (failed): nothing', given: [deployCreated, startedAt(minutes(40)), failed], then: [] },
+    {
+      name: 'already warned for this stall: nothing (the warning is no sign of life)',
+      given: [deployCreated, startedAt(minutes(30)), warning(eleven, minutes(19))],
+      then: [],
+    },
+    {
+      name: 'warned, then it moved, then stalled again: warned again',
+      given: [deployCreated, startedAt(minutes(40)), warning(eleven, minutes(29)), progressedAt(35, minutes(11))],
+      then: [warning(eleven)],
+    },
+  ])('$name', (c) => {
+    given(c.given)
+      .when(c.when ?? sweep())
+      .then(c.then);
   });
 });
 

@@ -1,4 +1,7 @@
+import { type Timestamp, timestampDate } from '@bufbuild/protobuf/wkt';
 import type { tasksV1 } from '@opsledger/contracts';
+import { STUCK_STEP } from './stuck-tasks';
+import { validStepTimeout } from './task-params';
 
 /** Events of the task aggregate, as their protobuf messages (the union lives with the contract). */
 export type TaskEvent = tasksV1.TaskEvent;
@@ -17,6 +20,12 @@ export type TaskState =
       runId: string | undefined;
       /** Keys of the log lines written in this attempt: a retried activity does not write a line twice. */
       loggedKeys: ReadonlySet<string>;
+      /** params.stepTimeoutMs when the task set one. */
+      stepTimeoutMs: number | undefined;
+      /** The task's last sign of life: created, started, progressed, or a line of its own. */
+      lastActivityAt: Date;
+      /** The stuck sweep warned about the current stall (cleared by the next sign of life). */
+      stallWarned: boolean;
     };
 
 export const initialTaskState = (): TaskState => ({ status: 'absent' });
@@ -24,6 +33,8 @@ export const initialTaskState = (): TaskState => ({ status: 'absent' });
 /** Folds one event into the task's state. Pure. */
 export function evolve(state: TaskState, event: TaskEvent): TaskState {
   if (event.$typeName === 'platform.tasks.v1.TaskCreated') {
+    // protobuf-es hands a google.protobuf.Struct field over as a plain JSON object.
+    const own = validStepTimeout((event.params as Record<string, unknown> | undefined)?.stepTimeoutMs);
     return {
       status: 'pending',
       taskId: event.taskId,
@@ -33,6 +44,9 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
       error: undefined,
       runId: undefined,
       loggedKeys: new Set(),
+      stepTimeoutMs: own,
+      lastActivityAt: dateOf(event.createdAt),
+      stallWarned: false,
     };
   }
   if (state.status === 'absent') return state;
@@ -46,13 +60,19 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
         error: undefined,
         runId: undefined,
         loggedKeys: new Set(),
+        lastActivityAt: dateOf(event.retriedAt),
+        stallWarned: false,
       };
     case 'platform.tasks.v1.TaskStarted':
-      return { ...state, status: 'running', runId: event.runId };
+      return { ...state, status: 'running', runId: event.runId, lastActivityAt: dateOf(event.startedAt), stallWarned: false };
     case 'platform.tasks.v1.TaskProgressed':
-      return { ...state, progress: event.percent };
-    case 'platform.tasks.v1.TaskLogged':
-      return { ...state, loggedKeys: new Set([...state.loggedKeys, lineKey(event.step, event.text)]) };
+      return { ...state, progress: event.percent, lastActivityAt: dateOf(event.at), stallWarned: false };
+    case 'platform.tasks.v1.TaskLogged': {
+      const loggedKeys = new Set([...state.loggedKeys, lineKey(event.step, event.text)]);
+      // The sweep's own warning is no sign of life.
+      if (event.step === STUCK_STEP) return { ...state, loggedKeys, stallWarned: true };
+      return { ...state, loggedKeys, lastActivityAt: dateOf(event.at), stallWarned: false };
+    }
     case 'platform.tasks.v1.TaskCompleted':
       return { ...state, status: 'completed', progress: 100 };
     case 'platform.tasks.v1.TaskFailed':
@@ -67,3 +87,5 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
 }
 
 export const lineKey = (step: string, text: string) => `${step}\u0000${text}`;
+
+const dateOf = (ts: Timestamp | undefined): Date => (ts ? timestampDate(ts) : new Date(0));

@@ -1,19 +1,27 @@
+import { type Timestamp, timestampDate } from '@bufbuild/protobuf/wkt';
 import { tasksV1 } from '@opsledger/contracts';
 import type { Projection, StoredEvent } from '@opsledger/eventstore';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { startWorkflowOnce } from '@opsledger/service-runtime';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Kysely, Transaction } from 'kysely';
-import { runTask } from '../workflows/run-task.workflow';
-import { type RunTaskInput, workflowIdOf } from '../workflows/task-steps';
+import { STUCK_STEP, stepTimeoutOf } from '../domain/stuck-tasks';
+import { runTask, type RunTaskInput, workflowIdOf } from '../workflows/run-task.workflow';
 
-interface TaskDispatchTable {
+export interface TaskDispatchTable {
   task_id: string;
   type: string;
   hypervisor_id: string;
   instance_id: string;
   attempt: number;
   step_timeout_ms: number;
+  /** pending, running, completed, failed, cancelled; null for a task last seen before this column existed. */
+  status: string | null;
+  /** Its last sign of life (created, started, progress, a line of its own): what the stuck sweep measures from. */
+  last_activity_at: Date | null;
+  /** The stuck sweep warned about the current stall. */
+  stall_warned: boolean;
 }
-interface DispatchTables {
+export interface DispatchTables {
   task_dispatch: TaskDispatchTable;
 }
 
@@ -29,7 +37,8 @@ export interface DispatcherSettings {
  * Driven by the stream, not by the command handler, so there is no dual
  * write: a crash before the checkpoint commits replays the event, and
  * Temporal refuses the duplicate workflow id. Its table remembers what a
- * retry needs (type, target) and which attempt is current.
+ * retry needs (type, target) and which attempt is current, and each task's
+ * status and last sign of life for the stuck sweep.
  */
 export function workflowDispatcherProjection(schema: string, settings: DispatcherSettings): Projection<DispatchTables> {
   return {
@@ -48,6 +57,23 @@ export function workflowDispatcherProjection(schema: string, settings: Dispatche
             .addColumn('instance_id', 'text', (c) => c.notNull())
             .addColumn('attempt', 'integer', (c) => c.notNull())
             .addColumn('step_timeout_ms', 'integer', (c) => c.notNull())
+            .execute();
+        },
+      },
+      '20261123T1000_task_dispatch_activity': {
+        async up(db: Kysely<any>) {
+          // Rows of tasks seen before stay null until their next event: the sweep looks at running tasks only.
+          await db.schema
+            .alterTable('task_dispatch')
+            .addColumn('status', 'text')
+            .addColumn('last_activity_at', 'timestamptz')
+            .addColumn('stall_warned', 'boolean', (c) => c.notNull().defaultTo(false))
+            .execute();
+          await db.schema
+            .createIndex('task_dispatch_running')
+            .on('task_dispatch')
+            .column('status')
+            .where('status', '=', 'running')
             .execute();
         },
       },
@@ -70,7 +96,10 @@ async function dispatch(trx: Transaction<DispatchTables>, event: StoredEvent, se
         hypervisor_id: data.target?.hypervisorId ?? '',
         instance_id: data.target?.instanceId ?? '',
         attempt: data.attempt || 1,
-        step_timeout_ms: typeof params.stepTimeoutMs === 'number' ? params.stepTimeoutMs : settings.defaultStepTimeoutMs,
+        step_timeout_ms: stepTimeoutOf(params, settings.defaultStepTimeoutMs),
+        status: 'pending',
+        last_activity_at: dateOf(data.createdAt, event),
+        stall_warned: false,
       };
       await trx
         .insertInto('task_dispatch')
@@ -82,14 +111,30 @@ async function dispatch(trx: Transaction<DispatchTables>, event: StoredEvent, se
     case 'platform.tasks.v1.TaskRetried': {
       const row = await trx
         .updateTable('task_dispatch')
-        .set({ attempt: data.attempt })
+        .set({ attempt: data.attempt, status: 'pending', last_activity_at: dateOf(data.retriedAt, event), stall_warned: false })
         .where('task_id', '=', data.taskId)
         .returningAll()
         .executeTakeFirst();
       if (row) await start(settings, row);
       return;
     }
+    case 'platform.tasks.v1.TaskStarted':
+      return activity(trx, data.taskId, { status: 'running', last_activity_at: dateOf(data.startedAt, event), stall_warned: false });
+    case 'platform.tasks.v1.TaskProgressed':
+      return activity(trx, data.taskId, { last_activity_at: dateOf(data.at, event), stall_warned: false });
+    case 'platform.tasks.v1.TaskLogged':
+      // The sweep's own warning is no sign of life.
+      return activity(
+        trx,
+        data.taskId,
+        data.step === STUCK_STEP ? { stall_warned: true } : { last_activity_at: dateOf(data.at, event), stall_warned: false },
+      );
+    case 'platform.tasks.v1.TaskCompleted':
+      return activity(trx, data.taskId, { status: 'completed' });
+    case 'platform.tasks.v1.TaskFailed':
+      return activity(trx, data.taskId, { status: 'failed' });
     case 'platform.tasks.v1.TaskCancelled': {
+      await activity(trx, data.taskId, { status: 'cancelled' });
       const row = await trx.selectFrom('task_dispatch').selectAll().where('task_id', '=', data.taskId).executeTakeFirst();
       if (!row) return;
       try {
@@ -105,6 +150,12 @@ async function dispatch(trx: Transaction<DispatchTables>, event: StoredEvent, se
   }
 }
 
+async function activity(trx: Transaction<DispatchTables>, taskId: string, set: Partial<TaskDispatchTable>): Promise<void> {
+  await trx.updateTable('task_dispatch').set(set).where('task_id', '=', taskId).execute();
+}
+
+const dateOf = (ts: Timestamp | undefined, event: StoredEvent): Date => (ts ? timestampDate(ts) : event.occurredAt);
+
 async function start(settings: DispatcherSettings, row: TaskDispatchTable): Promise<void> {
   const input: RunTaskInput = {
     taskId: row.task_id,
@@ -114,15 +165,10 @@ async function start(settings: DispatcherSettings, row: TaskDispatchTable): Prom
     instanceId: row.instance_id,
     stepTimeoutMs: row.step_timeout_ms,
   };
-  try {
-    await settings.client.workflow.start(runTask, {
-      taskQueue: settings.taskQueue,
-      workflowId: workflowIdOf(row.task_id, row.attempt),
-      // A replayed event (rebuild, a batch retried) must not run a finished attempt again.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [input],
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
+  // A replayed event (rebuild, a batch retried) must not run a finished attempt again.
+  await startWorkflowOnce(settings.client, runTask, {
+    taskQueue: settings.taskQueue,
+    workflowId: workflowIdOf(row.task_id, row.attempt),
+    args: [input],
+  });
 }

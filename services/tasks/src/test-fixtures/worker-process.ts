@@ -4,7 +4,7 @@ import { connect } from '@nats-io/transport-node';
 import { eventRegistry } from '@opsledger/contracts';
 import { EventStore } from '@opsledger/eventstore';
 import { NativeConnection } from '@temporalio/worker';
-import { createTaskWorker } from '../workflows/task-worker';
+import { createTaskWorker } from '../worker';
 
 const env = (name: string) =>
   process.env[name] ??

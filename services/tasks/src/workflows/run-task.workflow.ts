@@ -1,8 +1,21 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
 import type { createTaskActivities } from '../activities/task.activities';
-import { type RunTaskInput, TASK_STEPS } from './task-steps';
+import { TASK_STEPS } from '../domain/task-steps';
 
 type Activities = ReturnType<typeof createTaskActivities>;
+
+export interface RunTaskInput {
+  taskId: string;
+  attempt: number;
+  type: string;
+  hypervisorId: string;
+  instanceId: string;
+  /** How long one step may wait for the hypervisor, retries included, before the task fails. */
+  stepTimeoutMs: number;
+}
+
+/** One workflow per attempt: a replayed TaskCreated or TaskRetried meets its own id and starts nothing. */
+export const workflowIdOf = (taskId: string, attempt: number) => `task-${taskId}-${attempt}`;
 
 const bookkeeping = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

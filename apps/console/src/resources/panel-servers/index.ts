@@ -3,6 +3,8 @@ import { PanelServerCreate } from './PanelServerCreate';
 import { PanelServerList } from './PanelServerList';
 
 export default {
+  name: 'panel-servers',
+  adminOnly: true,
   list: PanelServerList,
   create: PanelServerCreate,
   icon: RouterIcon,

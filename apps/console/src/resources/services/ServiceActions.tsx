@@ -1,5 +1,6 @@
 import { Button, useNotify, useRecordContext, useRefresh } from 'react-admin';
 import type { ServiceRecord } from './ServiceFields';
+import { apiFetch } from '../../apiFetch';
 
 /** Which actions make sense in each state; the service enforces the same rules (409 otherwise). */
 const ALLOWED: Record<ServiceRecord['state'], string[]> = {
@@ -20,9 +21,8 @@ export function ServiceActionButtons() {
   const refresh = useRefresh();
   if (!record) return null;
   const dispatch = async (action: string) => {
-    const res = await fetch(`/api/services/${record.id}/actions`, {
+    const res = await apiFetch(`/api/services/${record.id}/actions`, {
       method: 'POST',
-      credentials: 'same-origin',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ action }),
     });

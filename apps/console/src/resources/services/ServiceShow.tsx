@@ -17,6 +17,7 @@ export function ServiceShow() {
       <SimpleShowLayout>
         <TextField source="domain" />
         <TextField source="clientName" label="Client" />
+        <TextField source="clientEmail" label="Client email" emptyText="none (no notices are emailed)" />
         <TextField source="username" />
         <TextField source="package" />
         <ReferenceField source="panelServerId" reference="panel-servers" label="Panel server" link={false}>

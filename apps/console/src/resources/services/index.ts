@@ -4,6 +4,8 @@ import { ServiceList } from './ServiceList';
 import { ServiceShow } from './ServiceShow';
 
 export default {
+  name: 'services',
+  adminOnly: true,
   list: ServiceList,
   show: ServiceShow,
   create: ServiceCreate,

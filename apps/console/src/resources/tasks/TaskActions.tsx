@@ -1,6 +1,7 @@
 import CancelIcon from '@mui/icons-material/Cancel';
 import ReplayIcon from '@mui/icons-material/Replay';
 import { Button, useNotify, useRecordContext, useRefresh } from 'react-admin';
+import { apiFetch } from '../../apiFetch';
 
 /** POSTs a lifecycle action; a 409 shows the rule that refused it. */
 function useTaskAction(action: 'cancel' | 'retry') {
@@ -9,7 +10,7 @@ function useTaskAction(action: 'cancel' | 'retry') {
   const refresh = useRefresh();
   return async () => {
     if (!record) return;
-    const res = await fetch(`/api/tasks/${record.id}/${action}`, { method: 'POST', credentials: 'same-origin' });
+    const res = await apiFetch(`/api/tasks/${record.id}/${action}`, { method: 'POST' });
     const body = (await res.json().catch(() => ({}))) as { message?: string };
     if (res.ok) notify(action === 'cancel' ? 'Task cancelled' : 'Retry started as a new attempt', { type: 'info' });
     else notify(body.message ?? `${action} failed (${res.status})`, { type: 'warning' });

@@ -1,3 +1,4 @@
+import { taskTypeNames } from '@opsledger/contracts/task-types';
 import { Datagrid, DateTimeInput, FilterButton, List, SelectInput, TextField, TextInput, TopToolbar } from 'react-admin';
 import { CsvExportButton } from '../../CsvExportButton';
 import { TimeField } from '../../TimeField';
@@ -5,7 +6,7 @@ import { ProgressBar, StatusChip, TargetField } from './TaskFields';
 import { WorkerBanner } from './WorkerBanner';
 
 const statuses = ['pending', 'running', 'completed', 'failed', 'cancelled'].map((id) => ({ id, name: id }));
-const types = ['instance.deploy', 'instance.backup', 'instance.snapshot', 'instance.migrate'].map((id) => ({ id, name: id }));
+const types = taskTypeNames.map((id) => ({ id, name: id }));
 
 // Filters live in the URL (react-admin's default), so a filtered view can be bookmarked and shared.
 const filters = [

@@ -1,6 +1,7 @@
 import { Alert } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { usePermissions } from 'react-admin';
+import { apiFetch } from '../../apiFetch';
 
 interface QueueStatus {
   taskQueue: string;
@@ -10,7 +11,7 @@ interface QueueStatus {
 }
 
 const getJson = async <T,>(url: string): Promise<{ body: T; headers: Headers }> => {
-  const res = await fetch(url, { credentials: 'same-origin' });
+  const res = await apiFetch(url);
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
   return { body: (await res.json()) as T, headers: res.headers };
 };

@@ -3,6 +3,8 @@ import { TaskList } from './TaskList';
 import { TaskShow } from './TaskShow';
 
 export default {
+  name: 'tasks',
+  adminOnly: false,
   list: TaskList,
   show: TaskShow,
   icon: TaskIcon,

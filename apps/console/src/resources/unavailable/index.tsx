@@ -1,8 +1,5 @@
-import EmailIcon from '@mui/icons-material/Email';
 import HistoryIcon from '@mui/icons-material/History';
 import LanIcon from '@mui/icons-material/Lan';
-import MarkEmailReadIcon from '@mui/icons-material/MarkEmailRead';
-import ScheduleIcon from '@mui/icons-material/Schedule';
 import { Card, CardContent, Typography } from '@mui/material';
 import type { ComponentType } from 'react';
 import { Title } from 'react-admin';
@@ -31,10 +28,4 @@ function notAvailable(label: string): ComponentType {
 
 const page = (name: string, label: string, icon: ComponentType) => ({ name, label, icon, list: notAvailable(label) });
 
-export const unavailablePages = [
-  page('scheduled-jobs', 'Scheduler', ScheduleIcon),
-  page('email-templates', 'Email Templates', EmailIcon),
-  page('audit-log', 'Audit Log', HistoryIcon),
-  page('email-log', 'Email Log', MarkEmailReadIcon),
-  page('ip-log', 'IP Log', LanIcon),
-];
+export const unavailablePages = [page('audit-log', 'Audit Log', HistoryIcon), page('ip-log', 'IP Log', LanIcon)];

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Expression, type Kysely, type SelectQueryBuilder, sql, type SqlBool } from 'kysely';
+import { ForbiddenError } from '@opsledger/messaging';
 import type { Principal } from '../../auth/principal';
 import type { ListQuery } from './list-query';
 import type { ResourceSpec } from './resource-spec';
@@ -90,10 +91,12 @@ export class ListReader {
   }
 
   private scoped(spec: ResourceSpec<any>, principal: Principal): Query {
-    let q: Query = this.db.selectFrom(spec.table).selectAll();
-    // Enforced in the query itself: a customer's request cannot reach another customer's rows.
-    if (spec.ownerColumn && principal.role !== 'admin') q = q.where(spec.ownerColumn, '=', principal.id);
-    return q;
+    const q: Query = this.db.selectFrom(spec.table).selectAll();
+    if (principal.role === 'admin' || spec.public) return q;
+    // Enforced in the query itself: a customer's request cannot reach another customer's rows. A resource that
+    // names no owner is not readable by customers at all (fails closed), whatever its route says.
+    if (!spec.ownerColumn) throw new ForbiddenError(`${spec.resource} are for staff accounts only`);
+    return q.where(spec.ownerColumn, '=', principal.id);
   }
 
   private filtered(spec: ResourceSpec<any>, query: ListQuery, principal: Principal): Query {

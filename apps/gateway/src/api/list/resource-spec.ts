@@ -28,6 +28,11 @@ export interface ResourceSpec<Row = Record<string, unknown>> {
   keysetSorts: string[];
   /** The column holding the owning customer's id: a customer sees only their own rows. */
   ownerColumn?: string;
+  /**
+   * Every signed-in caller may read every row. Without it or an owner column a resource is staff-only, here as well
+   * as at its route: a customer who reached it through a forgotten @AdminOnly gets 403, not every row.
+   */
+  public?: true;
   toJson(row: Row): Record<string, unknown>;
   /** CSV columns, in order: header and how to read it from the JSON record. */
   csv: [header: string, field: string][];

@@ -6,6 +6,9 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Actor, Source } from "../../common/v1/actor_pb";
 import { file_platform_common_v1_actor } from "../../common/v1/actor_pb";
+import { file_platform_common_v1_options } from "../../common/v1/options_pb";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { ProvisioningAction } from "./events_pb";
 import { file_platform_provisioning_v1_events } from "./events_pb";
 import type { Message } from "@bufbuild/protobuf";
@@ -14,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file platform/provisioning/v1/commands.proto.
  */
 export const file_platform_provisioning_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("CidwbGF0Zm9ybS9wcm92aXNpb25pbmcvdjEvY29tbWFuZHMucHJvdG8SGHBsYXRmb3JtLnByb3Zpc2lvbmluZy52MSLtAQoTUmVnaXN0ZXJQYW5lbFNlcnZlchIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlEgwKBG5hbWUYAyABKAkSDwoHYXBpX3VybBgEIAEoCRIRCglhcGlfdG9rZW4YBSABKAkSFwoKdGxzX3ZlcmlmeRgGIAEoCEgAiAEBEhcKCnRpbWVvdXRfbXMYByABKA1IAYgBAUINCgtfdGxzX3ZlcmlmeUINCgtfdGltZW91dF9tcyI0ChlSZWdpc3RlclBhbmVsU2VydmVyUmVzdWx0EhcKD3BhbmVsX3NlcnZlcl9pZBgBIAEoCSLIAQoPUmVnaXN0ZXJTZXJ2aWNlEigKBWFjdG9yGAEgASgLMhkucGxhdGZvcm0uY29tbW9uLnYxLkFjdG9yEioKBnNvdXJjZRgCIAEoDjIaLnBsYXRmb3JtLmNvbW1vbi52MS5Tb3VyY2USDgoGZG9tYWluGAMgASgJEhMKC2NsaWVudF9uYW1lGAQgASgJEhAKCHVzZXJuYW1lGAUgASgJEg8KB3BhY2thZ2UYBiABKAkSFwoPcGFuZWxfc2VydmVyX2lkGAcgASgJIisKFVJlZ2lzdGVyU2VydmljZVJlc3VsdBISCgpzZXJ2aWNlX2lkGAEgASgJIrgBCg5EaXNwYXRjaEFjdGlvbhIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlEhIKCnNlcnZpY2VfaWQYAyABKAkSPAoGYWN0aW9uGAQgASgOMiwucGxhdGZvcm0ucHJvdmlzaW9uaW5nLnYxLlByb3Zpc2lvbmluZ0FjdGlvbiI/ChREaXNwYXRjaEFjdGlvblJlc3VsdBISCgpzZXJ2aWNlX2lkGAEgASgJEhMKC2Rpc3BhdGNoX2lkGAIgASgJYgZwcm90bzM", [file_platform_common_v1_actor, file_platform_provisioning_v1_events]);
+  fileDesc("CidwbGF0Zm9ybS9wcm92aXNpb25pbmcvdjEvY29tbWFuZHMucHJvdG8SGHBsYXRmb3JtLnByb3Zpc2lvbmluZy52MSKMAgoTUmVnaXN0ZXJQYW5lbFNlcnZlchIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlEgwKBG5hbWUYAyABKAkSDwoHYXBpX3VybBgEIAEoCRIRCglhcGlfdG9rZW4YBSABKAkSFwoKdGxzX3ZlcmlmeRgGIAEoCEgAiAEBEhcKCnRpbWVvdXRfbXMYByABKA1IAYgBATodirUYGVJlZ2lzdGVyUGFuZWxTZXJ2ZXJSZXN1bHRCDQoLX3Rsc192ZXJpZnlCDQoLX3RpbWVvdXRfbXMiNAoZUmVnaXN0ZXJQYW5lbFNlcnZlclJlc3VsdBIXCg9wYW5lbF9zZXJ2ZXJfaWQYASABKAki+QEKD1JlZ2lzdGVyU2VydmljZRIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlEg4KBmRvbWFpbhgDIAEoCRITCgtjbGllbnRfbmFtZRgEIAEoCRIQCgh1c2VybmFtZRgFIAEoCRIPCgdwYWNrYWdlGAYgASgJEhcKD3BhbmVsX3NlcnZlcl9pZBgHIAEoCRIUCgxjbGllbnRfZW1haWwYCCABKAk6GYq1GBVSZWdpc3RlclNlcnZpY2VSZXN1bHQiKwoVUmVnaXN0ZXJTZXJ2aWNlUmVzdWx0EhIKCnNlcnZpY2VfaWQYASABKAki4gEKDkRpc3BhdGNoQWN0aW9uEigKBWFjdG9yGAEgASgLMhkucGxhdGZvcm0uY29tbW9uLnYxLkFjdG9yEioKBnNvdXJjZRgCIAEoDjIaLnBsYXRmb3JtLmNvbW1vbi52MS5Tb3VyY2USEgoKc2VydmljZV9pZBgDIAEoCRI8CgZhY3Rpb24YBCABKA4yLC5wbGF0Zm9ybS5wcm92aXNpb25pbmcudjEuUHJvdmlzaW9uaW5nQWN0aW9uEg4KBnJlYXNvbhgFIAEoCToYirUYFERpc3BhdGNoQWN0aW9uUmVzdWx0Ij8KFERpc3BhdGNoQWN0aW9uUmVzdWx0EhIKCnNlcnZpY2VfaWQYASABKAkSEwoLZGlzcGF0Y2hfaWQYAiABKAkingEKCFBydW5lTG9nEigKBWFjdG9yGAEgASgLMhkucGxhdGZvcm0uY29tbW9uLnYxLkFjdG9yEioKBnNvdXJjZRgCIAEoDjIaLnBsYXRmb3JtLmNvbW1vbi52MS5Tb3VyY2USFwoPb2xkZXJfdGhhbl9kYXlzGAMgASgNEg8KB2RyeV9ydW4YBCABKAg6Eoq1GA5QcnVuZUxvZ1Jlc3VsdCJkCg5QcnVuZUxvZ1Jlc3VsdBIPCgdlbnRyaWVzGAEgASgEEhUKDWV2ZW50c19wdXJnZWQYAiABKAQSKgoGYmVmb3JlGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_platform_common_v1_actor, file_platform_common_v1_options, file_google_protobuf_timestamp, file_platform_provisioning_v1_events]);
 
 /**
  * @generated from message platform.provisioning.v1.RegisterPanelServer
@@ -124,6 +127,13 @@ export type RegisterService = Message<"platform.provisioning.v1.RegisterService"
    * @generated from field: string panel_server_id = 7;
    */
   panelServerId: string;
+
+  /**
+   * Where the client's notices go (e.g. instance.suspended); empty: none.
+   *
+   * @generated from field: string client_email = 8;
+   */
+  clientEmail: string;
 };
 
 /**
@@ -176,6 +186,13 @@ export type DispatchAction = Message<"platform.provisioning.v1.DispatchAction"> 
    * @generated from field: platform.provisioning.v1.ProvisioningAction action = 4;
    */
   action: ProvisioningAction;
+
+  /**
+   * Why, for the panel where it asks (a suspension's reason); empty: the service says who dispatched it.
+   *
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
 };
 
 /**
@@ -206,4 +223,73 @@ export type DispatchActionResult = Message<"platform.provisioning.v1.DispatchAct
  */
 export const DispatchActionResultSchema: GenMessage<DispatchActionResult> = /*@__PURE__*/
   messageDesc(file_platform_provisioning_v1_commands, 5);
+
+/**
+ * Removes Provisioning Log entries older than N days: their events from the
+ * stream, and (through ProvisioningLogPruned) their rows from every read model.
+ * Sent by `opsledger provisioning prune` and the scheduler's provisioning.prune job.
+ *
+ * @generated from message platform.provisioning.v1.PruneLog
+ */
+export type PruneLog = Message<"platform.provisioning.v1.PruneLog"> & {
+  /**
+   * @generated from field: platform.common.v1.Actor actor = 1;
+   */
+  actor?: Actor | undefined;
+
+  /**
+   * @generated from field: platform.common.v1.Source source = 2;
+   */
+  source: Source;
+
+  /**
+   * @generated from field: uint32 older_than_days = 3;
+   */
+  olderThanDays: number;
+
+  /**
+   * Only count what would be removed.
+   *
+   * @generated from field: bool dry_run = 4;
+   */
+  dryRun: boolean;
+};
+
+/**
+ * Describes the message platform.provisioning.v1.PruneLog.
+ * Use `create(PruneLogSchema)` to create a new message.
+ */
+export const PruneLogSchema: GenMessage<PruneLog> = /*@__PURE__*/
+  messageDesc(file_platform_provisioning_v1_commands, 6);
+
+/**
+ * @generated from message platform.provisioning.v1.PruneLogResult
+ */
+export type PruneLogResult = Message<"platform.provisioning.v1.PruneLogResult"> & {
+  /**
+   * Entries older than the cutoff (removed, or that would be in a dry run).
+   *
+   * @generated from field: uint64 entries = 1;
+   */
+  entries: bigint;
+
+  /**
+   * Stream messages purged (0 in a dry run).
+   *
+   * @generated from field: uint64 events_purged = 2;
+   */
+  eventsPurged: bigint;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp before = 3;
+   */
+  before?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.provisioning.v1.PruneLogResult.
+ * Use `create(PruneLogResultSchema)` to create a new message.
+ */
+export const PruneLogResultSchema: GenMessage<PruneLogResult> = /*@__PURE__*/
+  messageDesc(file_platform_provisioning_v1_commands, 7);
 

@@ -6,13 +6,14 @@ import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2"
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import { file_platform_common_v1_options } from "../../common/v1/options_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file platform/provisioning/v1/events.proto.
  */
 export const file_platform_provisioning_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiVwbGF0Zm9ybS9wcm92aXNpb25pbmcvdjEvZXZlbnRzLnByb3RvEhhwbGF0Zm9ybS5wcm92aXNpb25pbmcudjEisAEKEVNlcnZpY2VSZWdpc3RlcmVkEhIKCnNlcnZpY2VfaWQYASABKAkSDgoGZG9tYWluGAIgASgJEhMKC2NsaWVudF9uYW1lGAMgASgJEhAKCHVzZXJuYW1lGAQgASgJEg8KB3BhY2thZ2UYBSABKAkSFwoPcGFuZWxfc2VydmVyX2lkGAYgASgJEiYKAmF0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKhAQoQQWN0aW9uRGlzcGF0Y2hlZBISCgpzZXJ2aWNlX2lkGAEgASgJEhMKC2Rpc3BhdGNoX2lkGAIgASgJEjwKBmFjdGlvbhgDIAEoDjIsLnBsYXRmb3JtLnByb3Zpc2lvbmluZy52MS5Qcm92aXNpb25pbmdBY3Rpb24SJgoCYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIukBCg9BY3Rpb25TdWNjZWVkZWQSEgoKc2VydmljZV9pZBgBIAEoCRITCgtkaXNwYXRjaF9pZBgCIAEoCRI8CgZhY3Rpb24YAyABKA4yLC5wbGF0Zm9ybS5wcm92aXNpb25pbmcudjEuUHJvdmlzaW9uaW5nQWN0aW9uEjUKBXN0YXRlGAQgASgOMiYucGxhdGZvcm0ucHJvdmlzaW9uaW5nLnYxLlNlcnZpY2VTdGF0ZRIQCghhdHRlbXB0cxgFIAEoDRImCgJhdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiwgEKDEFjdGlvbkZhaWxlZBISCgpzZXJ2aWNlX2lkGAEgASgJEhMKC2Rpc3BhdGNoX2lkGAIgASgJEjwKBmFjdGlvbhgDIAEoDjIsLnBsYXRmb3JtLnByb3Zpc2lvbmluZy52MS5Qcm92aXNpb25pbmdBY3Rpb24SEAoIYXR0ZW1wdHMYBCABKA0SEQoJZGlhZ25vc2lzGAUgASgJEiYKAmF0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCL9AgobUHJvdmlzaW9uaW5nQXR0ZW1wdFJlY29yZGVkEhIKCmF0dGVtcHRfaWQYASABKAkSEgoKc2VydmljZV9pZBgCIAEoCRITCgtkaXNwYXRjaF9pZBgDIAEoCRIOCgZkb21haW4YBCABKAkSEwoLY2xpZW50X25hbWUYBSABKAkSPAoGYWN0aW9uGAYgASgOMiwucGxhdGZvcm0ucHJvdmlzaW9uaW5nLnYxLlByb3Zpc2lvbmluZ0FjdGlvbhIPCgdhdHRlbXB0GAcgASgNEg8KB3N1Y2Nlc3MYCCABKAgSFAoMcmVxdWVzdF9qc29uGAkgASgJEhUKDXJlc3BvbnNlX2pzb24YCiABKAkSEwoLZHVyYXRpb25fbXMYCyABKA0SFgoOZGlhZ25vc2lzX2NvZGUYDCABKAkSDQoFY2F1c2UYDSABKAkSCwoDZml4GA4gASgJEiYKAmF0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK9AQoVUGFuZWxTZXJ2ZXJSZWdpc3RlcmVkEhcKD3BhbmVsX3NlcnZlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg8KB2FwaV91cmwYAyABKAkSHAoUYXBpX3Rva2VuX2NpcGhlcnRleHQYBCABKAkSEgoKdGxzX3ZlcmlmeRgFIAEoCBISCgp0aW1lb3V0X21zGAYgASgNEiYKAmF0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCrAAQoSUHJvdmlzaW9uaW5nQWN0aW9uEiMKH1BST1ZJU0lPTklOR19BQ1RJT05fVU5TUEVDSUZJRUQQABIeChpQUk9WSVNJT05JTkdfQUNUSU9OX0NSRUFURRABEh8KG1BST1ZJU0lPTklOR19BQ1RJT05fU1VTUEVORBACEiEKHVBST1ZJU0lPTklOR19BQ1RJT05fVU5TVVNQRU5EEAMSIQodUFJPVklTSU9OSU5HX0FDVElPTl9URVJNSU5BVEUQBCqdAQoMU2VydmljZVN0YXRlEh0KGVNFUlZJQ0VfU1RBVEVfVU5TUEVDSUZJRUQQABIZChVTRVJWSUNFX1NUQVRFX1BFTkRJTkcQARIYChRTRVJWSUNFX1NUQVRFX0FDVElWRRACEhsKF1NFUlZJQ0VfU1RBVEVfU1VTUEVOREVEEAMSHAoYU0VSVklDRV9TVEFURV9URVJNSU5BVEVEEARiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CiVwbGF0Zm9ybS9wcm92aXNpb25pbmcvdjEvZXZlbnRzLnByb3RvEhhwbGF0Zm9ybS5wcm92aXNpb25pbmcudjEi0wEKEVNlcnZpY2VSZWdpc3RlcmVkEhIKCnNlcnZpY2VfaWQYASABKAkSDgoGZG9tYWluGAIgASgJEhMKC2NsaWVudF9uYW1lGAMgASgJEhAKCHVzZXJuYW1lGAQgASgJEg8KB3BhY2thZ2UYBSABKAkSFwoPcGFuZWxfc2VydmVyX2lkGAYgASgJEiYKAmF0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxjbGllbnRfZW1haWwYCCABKAk6C5K1GAdzZXJ2aWNlIr4BChBBY3Rpb25EaXNwYXRjaGVkEhIKCnNlcnZpY2VfaWQYASABKAkSEwoLZGlzcGF0Y2hfaWQYAiABKAkSPAoGYWN0aW9uGAMgASgOMiwucGxhdGZvcm0ucHJvdmlzaW9uaW5nLnYxLlByb3Zpc2lvbmluZ0FjdGlvbhImCgJhdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAUgASgJOguStRgHc2VydmljZSL2AQoPQWN0aW9uU3VjY2VlZGVkEhIKCnNlcnZpY2VfaWQYASABKAkSEwoLZGlzcGF0Y2hfaWQYAiABKAkSPAoGYWN0aW9uGAMgASgOMiwucGxhdGZvcm0ucHJvdmlzaW9uaW5nLnYxLlByb3Zpc2lvbmluZ0FjdGlvbhI1CgVzdGF0ZRgEIAEoDjImLnBsYXRmb3JtLnByb3Zpc2lvbmluZy52MS5TZXJ2aWNlU3RhdGUSEAoIYXR0ZW1wdHMYBSABKA0SJgoCYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHc2VydmljZSLPAQoMQWN0aW9uRmFpbGVkEhIKCnNlcnZpY2VfaWQYASABKAkSEwoLZGlzcGF0Y2hfaWQYAiABKAkSPAoGYWN0aW9uGAMgASgOMiwucGxhdGZvcm0ucHJvdmlzaW9uaW5nLnYxLlByb3Zpc2lvbmluZ0FjdGlvbhIQCghhdHRlbXB0cxgEIAEoDRIRCglkaWFnbm9zaXMYBSABKAkSJgoCYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHc2VydmljZSKKAwobUHJvdmlzaW9uaW5nQXR0ZW1wdFJlY29yZGVkEhIKCmF0dGVtcHRfaWQYASABKAkSEgoKc2VydmljZV9pZBgCIAEoCRITCgtkaXNwYXRjaF9pZBgDIAEoCRIOCgZkb21haW4YBCABKAkSEwoLY2xpZW50X25hbWUYBSABKAkSPAoGYWN0aW9uGAYgASgOMiwucGxhdGZvcm0ucHJvdmlzaW9uaW5nLnYxLlByb3Zpc2lvbmluZ0FjdGlvbhIPCgdhdHRlbXB0GAcgASgNEg8KB3N1Y2Nlc3MYCCABKAgSFAoMcmVxdWVzdF9qc29uGAkgASgJEhUKDXJlc3BvbnNlX2pzb24YCiABKAkSEwoLZHVyYXRpb25fbXMYCyABKA0SFgoOZGlhZ25vc2lzX2NvZGUYDCABKAkSDQoFY2F1c2UYDSABKAkSCwoDZml4GA4gASgJEiYKAmF0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcDoLkrUYB2F0dGVtcHQizwEKFVBhbmVsU2VydmVyUmVnaXN0ZXJlZBIXCg9wYW5lbF9zZXJ2ZXJfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIPCgdhcGlfdXJsGAMgASgJEhwKFGFwaV90b2tlbl9jaXBoZXJ0ZXh0GAQgASgJEhIKCnRsc192ZXJpZnkYBSABKAgSEgoKdGltZW91dF9tcxgGIAEoDRImCgJhdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6EJK1GAxwYW5lbC1zZXJ2ZXIitAEKFVByb3Zpc2lvbmluZ0xvZ1BydW5lZBIQCghwcnVuZV9pZBgBIAEoCRIqCgZiZWZvcmUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2VudHJpZXMYAyABKAQSFQoNZXZlbnRzX3B1cmdlZBgEIAEoBBImCgJhdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6DZK1GAlsb2ctcHJ1bmUqwAEKElByb3Zpc2lvbmluZ0FjdGlvbhIjCh9QUk9WSVNJT05JTkdfQUNUSU9OX1VOU1BFQ0lGSUVEEAASHgoaUFJPVklTSU9OSU5HX0FDVElPTl9DUkVBVEUQARIfChtQUk9WSVNJT05JTkdfQUNUSU9OX1NVU1BFTkQQAhIhCh1QUk9WSVNJT05JTkdfQUNUSU9OX1VOU1VTUEVORBADEiEKHVBST1ZJU0lPTklOR19BQ1RJT05fVEVSTUlOQVRFEAQqnQEKDFNlcnZpY2VTdGF0ZRIdChlTRVJWSUNFX1NUQVRFX1VOU1BFQ0lGSUVEEAASGQoVU0VSVklDRV9TVEFURV9QRU5ESU5HEAESGAoUU0VSVklDRV9TVEFURV9BQ1RJVkUQAhIbChdTRVJWSUNFX1NUQVRFX1NVU1BFTkRFRBADEhwKGFNFUlZJQ0VfU1RBVEVfVEVSTUlOQVRFRBAEYgZwcm90bzM", [file_google_protobuf_timestamp, file_platform_common_v1_options]);
 
 /**
  * @generated from message platform.provisioning.v1.ServiceRegistered
@@ -52,6 +53,13 @@ export type ServiceRegistered = Message<"platform.provisioning.v1.ServiceRegiste
    * @generated from field: google.protobuf.Timestamp at = 7;
    */
   at?: Timestamp | undefined;
+
+  /**
+   * Where the client's notices go; empty: none (and services registered before it had none).
+   *
+   * @generated from field: string client_email = 8;
+   */
+  clientEmail: string;
 };
 
 /**
@@ -86,6 +94,13 @@ export type ActionDispatched = Message<"platform.provisioning.v1.ActionDispatche
    * @generated from field: google.protobuf.Timestamp at = 4;
    */
   at?: Timestamp | undefined;
+
+  /**
+   * Why, as sent to the panel (a suspension's reason).
+   *
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
 };
 
 /**
@@ -335,6 +350,47 @@ export type PanelServerRegistered = Message<"platform.provisioning.v1.PanelServe
  */
 export const PanelServerRegisteredSchema: GenMessage<PanelServerRegistered> = /*@__PURE__*/
   messageDesc(file_platform_provisioning_v1_events, 5);
+
+/**
+ * Provisioning Log entries before `before` were removed: their events are
+ * purged from the stream, and read models drop their rows. Stored on
+ * evt.provisioning.log-prune.<id>, one subject per prune.
+ *
+ * @generated from message platform.provisioning.v1.ProvisioningLogPruned
+ */
+export type ProvisioningLogPruned = Message<"platform.provisioning.v1.ProvisioningLogPruned"> & {
+  /**
+   * @generated from field: string prune_id = 1;
+   */
+  pruneId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp before = 2;
+   */
+  before?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint64 entries = 3;
+   */
+  entries: bigint;
+
+  /**
+   * @generated from field: uint64 events_purged = 4;
+   */
+  eventsPurged: bigint;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 5;
+   */
+  at?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.provisioning.v1.ProvisioningLogPruned.
+ * Use `create(ProvisioningLogPrunedSchema)` to create a new message.
+ */
+export const ProvisioningLogPrunedSchema: GenMessage<ProvisioningLogPruned> = /*@__PURE__*/
+  messageDesc(file_platform_provisioning_v1_events, 6);
 
 /**
  * @generated from enum platform.provisioning.v1.ProvisioningAction

@@ -8,6 +8,7 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Actor, Source } from "../../common/v1/actor_pb";
 import { file_platform_common_v1_actor } from "../../common/v1/actor_pb";
+import { file_platform_common_v1_options } from "../../common/v1/options_pb";
 import type { TaskTarget } from "./task_pb";
 import { file_platform_tasks_v1_task } from "./task_pb";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
@@ -16,7 +17,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file platform/tasks/v1/commands.proto.
  */
 export const file_platform_tasks_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("CiBwbGF0Zm9ybS90YXNrcy92MS9jb21tYW5kcy5wcm90bxIRcGxhdGZvcm0udGFza3MudjEiyAEKCkNyZWF0ZVRhc2sSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIMCgR0eXBlGAMgASgJEi0KBnRhcmdldBgEIAEoCzIdLnBsYXRmb3JtLnRhc2tzLnYxLlRhc2tUYXJnZXQSJwoGcGFyYW1zGAUgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCIjChBDcmVhdGVUYXNrUmVzdWx0Eg8KB3Rhc2tfaWQYASABKAkigwEKCkNhbmNlbFRhc2sSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIPCgd0YXNrX2lkGAMgASgJEg4KBnJlYXNvbhgEIAEoCSJyCglSZXRyeVRhc2sSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIPCgd0YXNrX2lkGAMgASgJIjUKEVRhc2tDb21tYW5kUmVzdWx0Eg8KB3Rhc2tfaWQYASABKAkSDwoHdmVyc2lvbhgCIAEoBCI7Cg9EZXNjcmliZVdvcmtlcnMSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3IiSwoVRGVzY3JpYmVXb3JrZXJzUmVzdWx0EjIKBnF1ZXVlcxgBIAMoCzIiLnBsYXRmb3JtLnRhc2tzLnYxLlRhc2tRdWV1ZVN0YXR1cyKqAQoPVGFza1F1ZXVlU3RhdHVzEhIKCnRhc2tfcXVldWUYASABKAkSDAoEa2luZBgCIAEoCRIOCgZzdGF0dXMYAyABKAkSMwoHcG9sbGVycxgEIAMoCzIiLnBsYXRmb3JtLnRhc2tzLnYxLlRhc2tRdWV1ZVBvbGxlchIwCgxsYXN0X3BvbGxfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlkKD1Rhc2tRdWV1ZVBvbGxlchIQCghpZGVudGl0eRgBIAEoCRI0ChBsYXN0X2FjY2Vzc190aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_platform_common_v1_actor, file_platform_tasks_v1_task]);
+  fileDesc("CiBwbGF0Zm9ybS90YXNrcy92MS9jb21tYW5kcy5wcm90bxIRcGxhdGZvcm0udGFza3MudjEi3gEKCkNyZWF0ZVRhc2sSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIMCgR0eXBlGAMgASgJEi0KBnRhcmdldBgEIAEoCzIdLnBsYXRmb3JtLnRhc2tzLnYxLlRhc2tUYXJnZXQSJwoGcGFyYW1zGAUgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdDoUirUYEENyZWF0ZVRhc2tSZXN1bHQiIwoQQ3JlYXRlVGFza1Jlc3VsdBIPCgd0YXNrX2lkGAEgASgJIpoBCgpDYW5jZWxUYXNrEigKBWFjdG9yGAEgASgLMhkucGxhdGZvcm0uY29tbW9uLnYxLkFjdG9yEioKBnNvdXJjZRgCIAEoDjIaLnBsYXRmb3JtLmNvbW1vbi52MS5Tb3VyY2USDwoHdGFza19pZBgDIAEoCRIOCgZyZWFzb24YBCABKAk6FYq1GBFUYXNrQ29tbWFuZFJlc3VsdCKJAQoJUmV0cnlUYXNrEigKBWFjdG9yGAEgASgLMhkucGxhdGZvcm0uY29tbW9uLnYxLkFjdG9yEioKBnNvdXJjZRgCIAEoDjIaLnBsYXRmb3JtLmNvbW1vbi52MS5Tb3VyY2USDwoHdGFza19pZBgDIAEoCToVirUYEVRhc2tDb21tYW5kUmVzdWx0IjUKEVRhc2tDb21tYW5kUmVzdWx0Eg8KB3Rhc2tfaWQYASABKAkSDwoHdmVyc2lvbhgCIAEoBCJWCg9EZXNjcmliZVdvcmtlcnMSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3I6GYq1GBVEZXNjcmliZVdvcmtlcnNSZXN1bHQiSwoVRGVzY3JpYmVXb3JrZXJzUmVzdWx0EjIKBnF1ZXVlcxgBIAMoCzIiLnBsYXRmb3JtLnRhc2tzLnYxLlRhc2tRdWV1ZVN0YXR1cyKqAQoPVGFza1F1ZXVlU3RhdHVzEhIKCnRhc2tfcXVldWUYASABKAkSDAoEa2luZBgCIAEoCRIOCgZzdGF0dXMYAyABKAkSMwoHcG9sbGVycxgEIAMoCzIiLnBsYXRmb3JtLnRhc2tzLnYxLlRhc2tRdWV1ZVBvbGxlchIwCgxsYXN0X3BvbGxfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlkKD1Rhc2tRdWV1ZVBvbGxlchIQCghpZGVudGl0eRgBIAEoCRI0ChBsYXN0X2FjY2Vzc190aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKCAQoPU3dlZXBTdHVja1Rhc2tzEigKBWFjdG9yGAEgASgLMhkucGxhdGZvcm0uY29tbW9uLnYxLkFjdG9yEioKBnNvdXJjZRgCIAEoDjIaLnBsYXRmb3JtLmNvbW1vbi52MS5Tb3VyY2U6GYq1GBVTd2VlcFN0dWNrVGFza3NSZXN1bHQiVwoVU3dlZXBTdHVja1Rhc2tzUmVzdWx0Eg8KB3J1bm5pbmcYASABKA0SLQoHZmxhZ2dlZBgCIAMoCzIcLnBsYXRmb3JtLnRhc2tzLnYxLlN0dWNrVGFzayJbCglTdHVja1Rhc2sSDwoHdGFza19pZBgBIAEoCRIMCgR0eXBlGAIgASgJEhcKD3N0YWxsZWRfc2Vjb25kcxgDIAEoDRIWCg5idWRnZXRfc2Vjb25kcxgEIAEoDWIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_platform_common_v1_actor, file_platform_common_v1_options, file_platform_tasks_v1_task]);
 
 /**
  * @generated from message platform.tasks.v1.CreateTask
@@ -259,4 +260,90 @@ export type TaskQueuePoller = Message<"platform.tasks.v1.TaskQueuePoller"> & {
  */
 export const TaskQueuePollerSchema: GenMessage<TaskQueuePoller> = /*@__PURE__*/
   messageDesc(file_platform_tasks_v1_commands, 8);
+
+/**
+ * Looks at every running task and adds a warning line to the log of each that
+ * has gone past its type's time budget with no progress (once per stall).
+ * Sent by the scheduler's tasks.stuck-sweep job.
+ *
+ * @generated from message platform.tasks.v1.SweepStuckTasks
+ */
+export type SweepStuckTasks = Message<"platform.tasks.v1.SweepStuckTasks"> & {
+  /**
+   * @generated from field: platform.common.v1.Actor actor = 1;
+   */
+  actor?: Actor | undefined;
+
+  /**
+   * @generated from field: platform.common.v1.Source source = 2;
+   */
+  source: Source;
+};
+
+/**
+ * Describes the message platform.tasks.v1.SweepStuckTasks.
+ * Use `create(SweepStuckTasksSchema)` to create a new message.
+ */
+export const SweepStuckTasksSchema: GenMessage<SweepStuckTasks> = /*@__PURE__*/
+  messageDesc(file_platform_tasks_v1_commands, 9);
+
+/**
+ * @generated from message platform.tasks.v1.SweepStuckTasksResult
+ */
+export type SweepStuckTasksResult = Message<"platform.tasks.v1.SweepStuckTasksResult"> & {
+  /**
+   * Tasks running when the sweep looked.
+   *
+   * @generated from field: uint32 running = 1;
+   */
+  running: number;
+
+  /**
+   * The tasks that got a warning line now.
+   *
+   * @generated from field: repeated platform.tasks.v1.StuckTask flagged = 2;
+   */
+  flagged: StuckTask[];
+};
+
+/**
+ * Describes the message platform.tasks.v1.SweepStuckTasksResult.
+ * Use `create(SweepStuckTasksResultSchema)` to create a new message.
+ */
+export const SweepStuckTasksResultSchema: GenMessage<SweepStuckTasksResult> = /*@__PURE__*/
+  messageDesc(file_platform_tasks_v1_commands, 10);
+
+/**
+ * @generated from message platform.tasks.v1.StuckTask
+ */
+export type StuckTask = Message<"platform.tasks.v1.StuckTask"> & {
+  /**
+   * @generated from field: string task_id = 1;
+   */
+  taskId: string;
+
+  /**
+   * @generated from field: string type = 2;
+   */
+  type: string;
+
+  /**
+   * How long since its last progress, in seconds.
+   *
+   * @generated from field: uint32 stalled_seconds = 3;
+   */
+  stalledSeconds: number;
+
+  /**
+   * @generated from field: uint32 budget_seconds = 4;
+   */
+  budgetSeconds: number;
+};
+
+/**
+ * Describes the message platform.tasks.v1.StuckTask.
+ * Use `create(StuckTaskSchema)` to create a new message.
+ */
+export const StuckTaskSchema: GenMessage<StuckTask> = /*@__PURE__*/
+  messageDesc(file_platform_tasks_v1_commands, 11);
 

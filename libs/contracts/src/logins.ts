@@ -1,1 +1,0 @@
-export * from './gen/platform/logins/v1/events_pb';

@@ -1,5 +1,0 @@
-import type { AggregateRef } from '@opsledger/contracts';
-
-export const serviceRef = (id: string): AggregateRef => ({ context: 'provisioning', type: 'service', id });
-export const panelServerRef = (id: string): AggregateRef => ({ context: 'provisioning', type: 'panel-server', id });
-export const attemptRef = (id: string): AggregateRef => ({ context: 'provisioning', type: 'attempt', id });

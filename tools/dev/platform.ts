@@ -1,0 +1,75 @@
+import { dropContextSchemas, identityDb, seedAccounts } from '@opsledger/gateway/testing';
+import { HypervisorSim } from '@opsledger/hypervisor-sim';
+import { PanelSim } from '@opsledger/panel-sim';
+import { SesSim } from '@opsledger/ses-sim';
+import { createTemporalTestEnv, createTestDatabase, createTestNats, freePort, ServiceProcess } from '@opsledger/testing';
+import { readManifest, servedProcesses } from './manifest';
+
+export const PANEL_SIM_TOKEN = 'panel-sim-test-token';
+/** The credentials the test platform's SES simulator accepts, and its email service is configured with. */
+export const SES_SIM_CREDENTIALS = { accessKeyId: 'ses-sim-test-key', secretAccessKey: 'ses-sim-test-secret' };
+
+/**
+ * The whole platform as the first-look command runs it (every service and
+ * the gateway of services.manifest.json, as processes), but isolated for one
+ * test: a prefix of its own for streams, subjects and schemas, a Temporal dev
+ * server of its own, the simulators in this process (so a test can set their
+ * faults and read what they received), and an admin and two customers seeded.
+ */
+export interface PlatformOptions {
+  simLatencyMs?: number;
+  /** Extra environment for a process, by its manifest name (e.g. `{ gateway: { CONSOLE_DIST: … } }`). */
+  env?: Record<string, Record<string, string>>;
+}
+
+export async function startPlatform(options: PlatformOptions = {}) {
+  const pg = await createTestDatabase();
+  const nats = await createTestNats();
+  const { env: temporal } = await createTemporalTestEnv();
+  const sim = new HypervisorSim({ latencyMs: options.simLatencyMs ?? 150 });
+  await sim.start();
+  const panelSim = new PanelSim({ token: PANEL_SIM_TOKEN });
+  const panelUrls = await panelSim.start();
+  const sesSim = new SesSim(SES_SIM_CREDENTIALS);
+  const { url: sesUrl } = await sesSim.start();
+  const env = {
+    OPSLEDGER_PREFIX: nats.prefix,
+    NATS_URL: nats.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    HYPERVISOR_URL: sim.url,
+    // The email service's provider until Settings → Email says otherwise.
+    EMAIL_SES_ENDPOINT: sesUrl,
+    EMAIL_SES_ACCESS_KEY_ID: SES_SIM_CREDENTIALS.accessKeyId,
+    EMAIL_SES_SECRET_ACCESS_KEY: SES_SIM_CREDENTIALS.secretAccessKey,
+  };
+
+  const manifest = servedProcesses(readManifest());
+  const processes: Record<string, ServiceProcess> = {};
+  const urls: Record<string, string> = {};
+  for (const entry of manifest) {
+    const port = await freePort();
+    urls[entry.name] = `http://127.0.0.1:${port}`;
+    processes[entry.name] = ServiceProcess.start(entry.name, entry.entry, {
+      ...env,
+      ...entry.testEnv,
+      [entry.portVariable]: String(port),
+      ...options.env?.[entry.name],
+    });
+  }
+  const stop = async () => {
+    await Promise.all(Object.values(processes).map((p) => p.stop('SIGKILL')));
+    await Promise.all([sim.stop(), panelSim.stop(), sesSim.stop()]);
+    await temporal.teardown();
+    await dropContextSchemas(pg, nats.prefix);
+    await nats.dispose();
+    await pg.dispose();
+  };
+  try {
+    for (const entry of manifest) await processes[entry.name]!.waitReady(`${urls[entry.name]}/readyz`);
+    const accounts = await seedAccounts(await identityDb(pg, nats.prefix));
+    return { url: urls.gateway!, urls, processes, env, sim, panelSim, panelUrls, sesSim, accounts, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
