@@ -3,5 +3,5 @@
 /**
  * Every bounded context with contracts in proto/platform/<context>/: one event stream and one command subject space each.
  */
-export const CONTEXTS = ["email", "identity", "logins", "provisioning", "scheduler", "settings", "tasks"] as const;
+export const CONTEXTS = ["audit", "email", "identity", "logins", "provisioning", "scheduler", "settings", "tasks"] as const;
 export type Context = (typeof CONTEXTS)[number];
