@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file platform/identity/v1/events.proto.
  */
 export const file_platform_identity_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiFwbGF0Zm9ybS9pZGVudGl0eS92MS9ldmVudHMucHJvdG8SFHBsYXRmb3JtLmlkZW50aXR5LnYxIq8BCg5BY2NvdW50Q3JlYXRlZBISCgphY2NvdW50X2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEgwKBG5hbWUYAyABKAkSLwoEcm9sZRgEIAEoDjIhLnBsYXRmb3JtLmlkZW50aXR5LnYxLkFjY291bnRSb2xlEi4KCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHYWNjb3VudCLIAQoPQXBpVG9rZW5DcmVhdGVkEhAKCHRva2VuX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRISCgpjcmVhdGVkX2J5GAQgASgJEi4KCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmV4cGlyZXNfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOg2StRgJYXBpLXRva2VuIooBCg9BcGlUb2tlblJldm9rZWQSEAoIdG9rZW5faWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRISCgpyZXZva2VkX2J5GAMgASgJEi4KCnJldm9rZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOg2StRgJYXBpLXRva2VuKl4KC0FjY291bnRSb2xlEhwKGEFDQ09VTlRfUk9MRV9VTlNQRUNJRklFRBAAEhYKEkFDQ09VTlRfUk9MRV9BRE1JThABEhkKFUFDQ09VTlRfUk9MRV9DVVNUT01FUhACYgZwcm90bzM", [file_google_protobuf_timestamp, file_platform_common_v1_options]);
+  fileDesc("CiFwbGF0Zm9ybS9pZGVudGl0eS92MS9ldmVudHMucHJvdG8SFHBsYXRmb3JtLmlkZW50aXR5LnYxIq8BCg5BY2NvdW50Q3JlYXRlZBISCgphY2NvdW50X2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEgwKBG5hbWUYAyABKAkSLwoEcm9sZRgEIAEoDjIhLnBsYXRmb3JtLmlkZW50aXR5LnYxLkFjY291bnRSb2xlEi4KCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHYWNjb3VudCJjCg9BY2NvdW50RGlzYWJsZWQSEgoKYWNjb3VudF9pZBgBIAEoCRIvCgtkaXNhYmxlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6C5K1GAdhY2NvdW50ImEKDkFjY291bnRFbmFibGVkEhIKCmFjY291bnRfaWQYASABKAkSLgoKZW5hYmxlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6C5K1GAdhY2NvdW50IqEBCg5BY2NvdW50RGVsZXRlZBISCgphY2NvdW50X2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEi8KBHJvbGUYAyABKA4yIS5wbGF0Zm9ybS5pZGVudGl0eS52MS5BY2NvdW50Um9sZRIuCgpkZWxldGVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcDoLkrUYB2FjY291bnQixQEKEkFjY291bnRSb2xlQ2hhbmdlZBISCgphY2NvdW50X2lkGAEgASgJEi8KBGZyb20YAiABKA4yIS5wbGF0Zm9ybS5pZGVudGl0eS52MS5BY2NvdW50Um9sZRItCgJ0bxgDIAEoDjIhLnBsYXRmb3JtLmlkZW50aXR5LnYxLkFjY291bnRSb2xlEi4KCmNoYW5nZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHYWNjb3VudCJ7Cg5BY2NvdW50UmVuYW1lZBISCgphY2NvdW50X2lkGAEgASgJEgwKBGZyb20YAiABKAkSCgoCdG8YAyABKAkSLgoKcmVuYW1lZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6C5K1GAdhY2NvdW50ImkKFkFjY291bnRQYXNzd29yZENoYW5nZWQSEgoKYWNjb3VudF9pZBgBIAEoCRIuCgpjaGFuZ2VkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcDoLkrUYB2FjY291bnQiyAEKD0FwaVRva2VuQ3JlYXRlZBIQCgh0b2tlbl9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEgwKBG5hbWUYAyABKAkSEgoKY3JlYXRlZF9ieRgEIAEoCRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpleHBpcmVzX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcDoNkrUYCWFwaS10b2tlbiKKAQoPQXBpVG9rZW5SZXZva2VkEhAKCHRva2VuX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSEgoKcmV2b2tlZF9ieRgDIAEoCRIuCgpyZXZva2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcDoNkrUYCWFwaS10b2tlbipeCgtBY2NvdW50Um9sZRIcChhBQ0NPVU5UX1JPTEVfVU5TUEVDSUZJRUQQABIWChJBQ0NPVU5UX1JPTEVfQURNSU4QARIZChVBQ0NPVU5UX1JPTEVfQ1VTVE9NRVIQAmIGcHJvdG8z", [file_google_protobuf_timestamp, file_platform_common_v1_options]);
 
 /**
  * @generated from message platform.identity.v1.AccountCreated
@@ -53,6 +53,178 @@ export type AccountCreated = Message<"platform.identity.v1.AccountCreated"> & {
  */
 export const AccountCreatedSchema: GenMessage<AccountCreated> = /*@__PURE__*/
   messageDesc(file_platform_identity_v1_events, 0);
+
+/**
+ * The account can no longer sign in; its sessions end and its API tokens stop working.
+ *
+ * @generated from message platform.identity.v1.AccountDisabled
+ */
+export type AccountDisabled = Message<"platform.identity.v1.AccountDisabled"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp disabled_at = 2;
+   */
+  disabledAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.identity.v1.AccountDisabled.
+ * Use `create(AccountDisabledSchema)` to create a new message.
+ */
+export const AccountDisabledSchema: GenMessage<AccountDisabled> = /*@__PURE__*/
+  messageDesc(file_platform_identity_v1_events, 1);
+
+/**
+ * A disabled account may sign in again.
+ *
+ * @generated from message platform.identity.v1.AccountEnabled
+ */
+export type AccountEnabled = Message<"platform.identity.v1.AccountEnabled"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp enabled_at = 2;
+   */
+  enabledAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.identity.v1.AccountEnabled.
+ * Use `create(AccountEnabledSchema)` to create a new message.
+ */
+export const AccountEnabledSchema: GenMessage<AccountEnabled> = /*@__PURE__*/
+  messageDesc(file_platform_identity_v1_events, 2);
+
+/**
+ * The account is gone: its sessions and API tokens with it. The email and
+ * role it had are kept here so the audit log can say whom it was.
+ *
+ * @generated from message platform.identity.v1.AccountDeleted
+ */
+export type AccountDeleted = Message<"platform.identity.v1.AccountDeleted"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string email = 2;
+   */
+  email: string;
+
+  /**
+   * @generated from field: platform.identity.v1.AccountRole role = 3;
+   */
+  role: AccountRole;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp deleted_at = 4;
+   */
+  deletedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.identity.v1.AccountDeleted.
+ * Use `create(AccountDeletedSchema)` to create a new message.
+ */
+export const AccountDeletedSchema: GenMessage<AccountDeleted> = /*@__PURE__*/
+  messageDesc(file_platform_identity_v1_events, 3);
+
+/**
+ * @generated from message platform.identity.v1.AccountRoleChanged
+ */
+export type AccountRoleChanged = Message<"platform.identity.v1.AccountRoleChanged"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: platform.identity.v1.AccountRole from = 2;
+   */
+  from: AccountRole;
+
+  /**
+   * @generated from field: platform.identity.v1.AccountRole to = 3;
+   */
+  to: AccountRole;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp changed_at = 4;
+   */
+  changedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.identity.v1.AccountRoleChanged.
+ * Use `create(AccountRoleChangedSchema)` to create a new message.
+ */
+export const AccountRoleChangedSchema: GenMessage<AccountRoleChanged> = /*@__PURE__*/
+  messageDesc(file_platform_identity_v1_events, 4);
+
+/**
+ * @generated from message platform.identity.v1.AccountRenamed
+ */
+export type AccountRenamed = Message<"platform.identity.v1.AccountRenamed"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string from = 2;
+   */
+  from: string;
+
+  /**
+   * @generated from field: string to = 3;
+   */
+  to: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp renamed_at = 4;
+   */
+  renamedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.identity.v1.AccountRenamed.
+ * Use `create(AccountRenamedSchema)` to create a new message.
+ */
+export const AccountRenamedSchema: GenMessage<AccountRenamed> = /*@__PURE__*/
+  messageDesc(file_platform_identity_v1_events, 5);
+
+/**
+ * The account's password was set (a reset by an admin). Only that it changed:
+ * never the password or its hash. The account's sessions end with it.
+ *
+ * @generated from message platform.identity.v1.AccountPasswordChanged
+ */
+export type AccountPasswordChanged = Message<"platform.identity.v1.AccountPasswordChanged"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp changed_at = 2;
+   */
+  changedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.identity.v1.AccountPasswordChanged.
+ * Use `create(AccountPasswordChangedSchema)` to create a new message.
+ */
+export const AccountPasswordChangedSchema: GenMessage<AccountPasswordChanged> = /*@__PURE__*/
+  messageDesc(file_platform_identity_v1_events, 6);
 
 /**
  * An API token was made for an account (a program acting as it). Neither the
@@ -102,7 +274,7 @@ export type ApiTokenCreated = Message<"platform.identity.v1.ApiTokenCreated"> & 
  * Use `create(ApiTokenCreatedSchema)` to create a new message.
  */
 export const ApiTokenCreatedSchema: GenMessage<ApiTokenCreated> = /*@__PURE__*/
-  messageDesc(file_platform_identity_v1_events, 1);
+  messageDesc(file_platform_identity_v1_events, 7);
 
 /**
  * An API token was revoked: it no longer signs anything in.
@@ -136,7 +308,7 @@ export type ApiTokenRevoked = Message<"platform.identity.v1.ApiTokenRevoked"> & 
  * Use `create(ApiTokenRevokedSchema)` to create a new message.
  */
 export const ApiTokenRevokedSchema: GenMessage<ApiTokenRevoked> = /*@__PURE__*/
-  messageDesc(file_platform_identity_v1_events, 2);
+  messageDesc(file_platform_identity_v1_events, 8);
 
 /**
  * @generated from enum platform.identity.v1.AccountRole
