@@ -4,6 +4,8 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Actor, Source } from "../../common/v1/actor_pb";
 import { file_platform_common_v1_actor } from "../../common/v1/actor_pb";
 import { file_platform_common_v1_options } from "../../common/v1/options_pb";
@@ -13,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file platform/audit/v1/commands.proto.
  */
 export const file_platform_audit_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("CiBwbGF0Zm9ybS9hdWRpdC92MS9jb21tYW5kcy5wcm90bxIRcGxhdGZvcm0uYXVkaXQudjEifgoNUHJ1bmVBdWRpdExvZxIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlOheKtRgTUHJ1bmVBdWRpdExvZ1Jlc3VsdCJIChNQcnVuZUF1ZGl0TG9nUmVzdWx0EhcKD2VudHJpZXNfcmVtb3ZlZBgBIAEoBBIYChB0aHJvdWdoX3NlcXVlbmNlGAIgASgEYgZwcm90bzM", [file_platform_common_v1_actor, file_platform_common_v1_options]);
+  fileDesc("CiBwbGF0Zm9ybS9hdWRpdC92MS9jb21tYW5kcy5wcm90bxIRcGxhdGZvcm0uYXVkaXQudjEifgoNUHJ1bmVBdWRpdExvZxIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlOheKtRgTUHJ1bmVBdWRpdExvZ1Jlc3VsdCJIChNQcnVuZUF1ZGl0TG9nUmVzdWx0EhcKD2VudHJpZXNfcmVtb3ZlZBgBIAEoBBIYChB0aHJvdWdoX3NlcXVlbmNlGAIgASgEIoQBChBWZXJpZnlBdWRpdENoYWluEigKBWFjdG9yGAEgASgLMhkucGxhdGZvcm0uY29tbW9uLnYxLkFjdG9yEioKBnNvdXJjZRgCIAEoDjIaLnBsYXRmb3JtLmNvbW1vbi52MS5Tb3VyY2U6Goq1GBZWZXJpZnlBdWRpdENoYWluUmVzdWx0IuoBChZWZXJpZnlBdWRpdENoYWluUmVzdWx0EgoKAm9rGAEgASgIEhcKD2VudHJpZXNfY2hlY2tlZBgCIAEoBBIaChJmaXJzdF9iYWRfc2VxdWVuY2UYAyABKAQSDgoGcmVhc29uGAQgASgJEhUKDWxhc3Rfc2VxdWVuY2UYBSABKAQSGwoTY2hlY2twb2ludF9zZXF1ZW5jZRgGIAEoBBIvCgt2ZXJpZmllZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGgoSZmlyc3RfYmFkX2VudHJ5X2lkGAggASgJYgZwcm90bzM", [file_google_protobuf_timestamp, file_platform_common_v1_actor, file_platform_common_v1_options]);
 
 /**
  * Remove entries older than the retention period (Settings → Retention),
@@ -62,4 +64,93 @@ export type PruneAuditLogResult = Message<"platform.audit.v1.PruneAuditLogResult
  */
 export const PruneAuditLogResultSchema: GenMessage<PruneAuditLogResult> = /*@__PURE__*/
   messageDesc(file_platform_audit_v1_commands, 1);
+
+/**
+ * Walk the chain from its latest checkpoint (or its start) and report the first
+ * entry whose hash or link to the previous entry does not match. Read only:
+ * answered on cmd.audit.verify-audit-chain for `GET /api/audit/verify` and
+ * `opsledger audit verify`.
+ *
+ * @generated from message platform.audit.v1.VerifyAuditChain
+ */
+export type VerifyAuditChain = Message<"platform.audit.v1.VerifyAuditChain"> & {
+  /**
+   * @generated from field: platform.common.v1.Actor actor = 1;
+   */
+  actor?: Actor | undefined;
+
+  /**
+   * @generated from field: platform.common.v1.Source source = 2;
+   */
+  source: Source;
+};
+
+/**
+ * Describes the message platform.audit.v1.VerifyAuditChain.
+ * Use `create(VerifyAuditChainSchema)` to create a new message.
+ */
+export const VerifyAuditChainSchema: GenMessage<VerifyAuditChain> = /*@__PURE__*/
+  messageDesc(file_platform_audit_v1_commands, 2);
+
+/**
+ * @generated from message platform.audit.v1.VerifyAuditChainResult
+ */
+export type VerifyAuditChainResult = Message<"platform.audit.v1.VerifyAuditChainResult"> & {
+  /**
+   * @generated from field: bool ok = 1;
+   */
+  ok: boolean;
+
+  /**
+   * Entries walked.
+   *
+   * @generated from field: uint64 entries_checked = 2;
+   */
+  entriesChecked: bigint;
+
+  /**
+   * 0 when ok; else the sequence of the first entry that does not verify.
+   *
+   * @generated from field: uint64 first_bad_sequence = 3;
+   */
+  firstBadSequence: bigint;
+
+  /**
+   * Why it does not verify (hash mismatch, broken link, gap…); empty when ok.
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * The sequence of the last entry walked, and the checkpoint the walk started from (0: the chain's start).
+   *
+   * @generated from field: uint64 last_sequence = 5;
+   */
+  lastSequence: bigint;
+
+  /**
+   * @generated from field: uint64 checkpoint_sequence = 6;
+   */
+  checkpointSequence: bigint;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp verified_at = 7;
+   */
+  verifiedAt?: Timestamp | undefined;
+
+  /**
+   * The first bad entry's id, action and time, for the CLI and the page.
+   *
+   * @generated from field: string first_bad_entry_id = 8;
+   */
+  firstBadEntryId: string;
+};
+
+/**
+ * Describes the message platform.audit.v1.VerifyAuditChainResult.
+ * Use `create(VerifyAuditChainResultSchema)` to create a new message.
+ */
+export const VerifyAuditChainResultSchema: GenMessage<VerifyAuditChainResult> = /*@__PURE__*/
+  messageDesc(file_platform_audit_v1_commands, 3);
 

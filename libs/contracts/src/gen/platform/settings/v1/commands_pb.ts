@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file platform/settings/v1/commands.proto.
  */
 export const file_platform_settings_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("CiNwbGF0Zm9ybS9zZXR0aW5ncy92MS9jb21tYW5kcy5wcm90bxIUcGxhdGZvcm0uc2V0dGluZ3MudjEi6gEKE0NoYW5nZUVtYWlsU2V0dGluZ3MSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIOCgZyZWdpb24YAyABKAkSEAoIZW5kcG9pbnQYBCABKAkSDgoGc2VuZGVyGAUgASgJEhUKDWFjY2Vzc19rZXlfaWQYBiABKAkSGQoRc2VjcmV0X2FjY2Vzc19rZXkYByABKAk6GYq1GBVTZXR0aW5nc0NvbW1hbmRSZXN1bHQiOQoVU2V0dGluZ3NDb21tYW5kUmVzdWx0Eg8KB3NlY3Rpb24YASABKAkSDwoHdmVyc2lvbhgCIAEoBGIGcHJvdG8z", [file_platform_common_v1_actor, file_platform_common_v1_options]);
+  fileDesc("CiNwbGF0Zm9ybS9zZXR0aW5ncy92MS9jb21tYW5kcy5wcm90bxIUcGxhdGZvcm0uc2V0dGluZ3MudjEi6gEKE0NoYW5nZUVtYWlsU2V0dGluZ3MSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIOCgZyZWdpb24YAyABKAkSEAoIZW5kcG9pbnQYBCABKAkSDgoGc2VuZGVyGAUgASgJEhUKDWFjY2Vzc19rZXlfaWQYBiABKAkSGQoRc2VjcmV0X2FjY2Vzc19rZXkYByABKAk6GYq1GBVTZXR0aW5nc0NvbW1hbmRSZXN1bHQiOQoVU2V0dGluZ3NDb21tYW5kUmVzdWx0Eg8KB3NlY3Rpb24YASABKAkSDwoHdmVyc2lvbhgCIAEoBCLLAQoXQ2hhbmdlUmV0ZW50aW9uU2V0dGluZ3MSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRISCgphdWRpdF9kYXlzGAMgASgNEhYKDmVtYWlsX2xvZ19kYXlzGAQgASgNEhMKC2lwX2xvZ19kYXlzGAUgASgNOhmKtRgVU2V0dGluZ3NDb21tYW5kUmVzdWx0YgZwcm90bzM", [file_platform_common_v1_actor, file_platform_common_v1_options]);
 
 /**
  * Settings → Email, served by the email service.
@@ -90,4 +90,50 @@ export type SettingsCommandResult = Message<"platform.settings.v1.SettingsComman
  */
 export const SettingsCommandResultSchema: GenMessage<SettingsCommandResult> = /*@__PURE__*/
   messageDesc(file_platform_settings_v1_commands, 1);
+
+/**
+ * Settings → Retention, served by the audit service: how many days the Audit
+ * Log, the Email Log and the IP Log keep their entries.
+ *
+ * @generated from message platform.settings.v1.ChangeRetentionSettings
+ */
+export type ChangeRetentionSettings = Message<"platform.settings.v1.ChangeRetentionSettings"> & {
+  /**
+   * @generated from field: platform.common.v1.Actor actor = 1;
+   */
+  actor?: Actor | undefined;
+
+  /**
+   * @generated from field: platform.common.v1.Source source = 2;
+   */
+  source: Source;
+
+  /**
+   * 30 to 3650.
+   *
+   * @generated from field: uint32 audit_days = 3;
+   */
+  auditDays: number;
+
+  /**
+   * 1 to 3650.
+   *
+   * @generated from field: uint32 email_log_days = 4;
+   */
+  emailLogDays: number;
+
+  /**
+   * 1 to 3650.
+   *
+   * @generated from field: uint32 ip_log_days = 5;
+   */
+  ipLogDays: number;
+};
+
+/**
+ * Describes the message platform.settings.v1.ChangeRetentionSettings.
+ * Use `create(ChangeRetentionSettingsSchema)` to create a new message.
+ */
+export const ChangeRetentionSettingsSchema: GenMessage<ChangeRetentionSettings> = /*@__PURE__*/
+  messageDesc(file_platform_settings_v1_commands, 2);
 

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file platform/settings/v1/events.proto.
  */
 export const file_platform_settings_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiFwbGF0Zm9ybS9zZXR0aW5ncy92MS9ldmVudHMucHJvdG8SFHBsYXRmb3JtLnNldHRpbmdzLnYxItYBChRFbWFpbFNldHRpbmdzQ2hhbmdlZBIOCgZyZWdpb24YASABKAkSEAoIZW5kcG9pbnQYAiABKAkSDgoGc2VuZGVyGAMgASgJEh4KFmNyZWRlbnRpYWxzX2NpcGhlcnRleHQYBCABKAkSGgoSYWNjZXNzX2tleV9pZF9oaW50GAUgASgJEhsKE2NyZWRlbnRpYWxzX2NoYW5nZWQYBiABKAgSJgoCYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHc2VjdGlvbmIGcHJvdG8z", [file_google_protobuf_timestamp, file_platform_common_v1_options]);
+  fileDesc("CiFwbGF0Zm9ybS9zZXR0aW5ncy92MS9ldmVudHMucHJvdG8SFHBsYXRmb3JtLnNldHRpbmdzLnYxItYBChRFbWFpbFNldHRpbmdzQ2hhbmdlZBIOCgZyZWdpb24YASABKAkSEAoIZW5kcG9pbnQYAiABKAkSDgoGc2VuZGVyGAMgASgJEh4KFmNyZWRlbnRpYWxzX2NpcGhlcnRleHQYBCABKAkSGgoSYWNjZXNzX2tleV9pZF9oaW50GAUgASgJEhsKE2NyZWRlbnRpYWxzX2NoYW5nZWQYBiABKAgSJgoCYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHc2VjdGlvbiKQAQoYUmV0ZW50aW9uU2V0dGluZ3NDaGFuZ2VkEhIKCmF1ZGl0X2RheXMYASABKA0SFgoOZW1haWxfbG9nX2RheXMYAiABKA0SEwoLaXBfbG9nX2RheXMYAyABKA0SJgoCYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHc2VjdGlvbmIGcHJvdG8z", [file_google_protobuf_timestamp, file_platform_common_v1_options]);
 
 /**
  * The Email section: the SES v2 provider the platform sends through.
@@ -76,4 +76,39 @@ export type EmailSettingsChanged = Message<"platform.settings.v1.EmailSettingsCh
  */
 export const EmailSettingsChangedSchema: GenMessage<EmailSettingsChanged> = /*@__PURE__*/
   messageDesc(file_platform_settings_v1_events, 0);
+
+/**
+ * The Retention section: how long the Audit Log (default 365 days), the Email
+ * Log and the IP Log keep their entries. Decided by the audit service.
+ *
+ * @generated from message platform.settings.v1.RetentionSettingsChanged
+ */
+export type RetentionSettingsChanged = Message<"platform.settings.v1.RetentionSettingsChanged"> & {
+  /**
+   * @generated from field: uint32 audit_days = 1;
+   */
+  auditDays: number;
+
+  /**
+   * @generated from field: uint32 email_log_days = 2;
+   */
+  emailLogDays: number;
+
+  /**
+   * @generated from field: uint32 ip_log_days = 3;
+   */
+  ipLogDays: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 4;
+   */
+  at?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.settings.v1.RetentionSettingsChanged.
+ * Use `create(RetentionSettingsChangedSchema)` to create a new message.
+ */
+export const RetentionSettingsChangedSchema: GenMessage<RetentionSettingsChanged> = /*@__PURE__*/
+  messageDesc(file_platform_settings_v1_events, 1);
 
