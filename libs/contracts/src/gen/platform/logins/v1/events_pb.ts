@@ -7,13 +7,15 @@ import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_platform_common_v1_options } from "../../common/v1/options_pb";
+import type { ForwardedHop } from "./forwarded_hop_pb";
+import { file_platform_logins_v1_forwarded_hop } from "./forwarded_hop_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file platform/logins/v1/events.proto.
  */
 export const file_platform_logins_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wbGF0Zm9ybS9sb2dpbnMvdjEvZXZlbnRzLnByb3RvEhJwbGF0Zm9ybS5sb2dpbnMudjEijQIKDkxvZ2luQXR0ZW1wdGVkEhIKCmF0dGVtcHRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVlbWFpbBgDIAEoCRIKCgJpcBgEIAEoCRISCgp1c2VyX2FnZW50GAUgASgJEjEKB2NoYW5uZWwYBiABKA4yIC5wbGF0Zm9ybS5sb2dpbnMudjEuTG9naW5DaGFubmVsEi8KBnJlc3VsdBgHIAEoDjIfLnBsYXRmb3JtLmxvZ2lucy52MS5Mb2dpblJlc3VsdBIOCgZyZWFzb24YCCABKAkSJgoCYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHYXR0ZW1wdCpdCgxMb2dpbkNoYW5uZWwSHQoZTE9HSU5fQ0hBTk5FTF9VTlNQRUNJRklFRBAAEhcKE0xPR0lOX0NIQU5ORUxfUEFORUwQARIVChFMT0dJTl9DSEFOTkVMX0FQSRACKn8KC0xvZ2luUmVzdWx0EhwKGExPR0lOX1JFU1VMVF9VTlNQRUNJRklFRBAAEhoKFkxPR0lOX1JFU1VMVF9TVUNDRUVERUQQARIXChNMT0dJTl9SRVNVTFRfRkFJTEVEEAISHQoZTE9HSU5fUkVTVUxUX1JBVEVfTElNSVRFRBADYgZwcm90bzM", [file_google_protobuf_timestamp, file_platform_common_v1_options]);
+  fileDesc("Ch9wbGF0Zm9ybS9sb2dpbnMvdjEvZXZlbnRzLnByb3RvEhJwbGF0Zm9ybS5sb2dpbnMudjEi1wIKDkxvZ2luQXR0ZW1wdGVkEhIKCmF0dGVtcHRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVlbWFpbBgDIAEoCRIKCgJpcBgEIAEoCRISCgp1c2VyX2FnZW50GAUgASgJEjEKB2NoYW5uZWwYBiABKA4yIC5wbGF0Zm9ybS5sb2dpbnMudjEuTG9naW5DaGFubmVsEi8KBnJlc3VsdBgHIAEoDjIfLnBsYXRmb3JtLmxvZ2lucy52MS5Mb2dpblJlc3VsdBIOCgZyZWFzb24YCCABKAkSJgoCYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3BlZXJfaXAYCiABKAkSNwoNZm9yd2FyZGVkX2ZvchgLIAMoCzIgLnBsYXRmb3JtLmxvZ2lucy52MS5Gb3J3YXJkZWRIb3A6C5K1GAdhdHRlbXB0It4BChNMb2dpbkF0dGVtcHRMb2NhdGVkEhIKCmF0dGVtcHRfaWQYASABKAkSCgoCaXAYAiABKAkSEAoIaXBfY2xhc3MYAyABKAkSFAoMY291bnRyeV9jb2RlGAQgASgJEgsKA2FzbhgFIAEoDRIPCgduZXR3b3JrGAYgASgJEh0KFWNvdW50cnlfZGF0YWJhc2VfZGF0ZRgHIAEoCRIZChFhc25fZGF0YWJhc2VfZGF0ZRgIIAEoCRIaChJ1c2VyX2FnZW50X3N1bW1hcnkYCSABKAk6C5K1GAdhdHRlbXB0IugBChRMb2dpbkF0dGFja1N1c3BlY3RlZBIQCghibG9ja19pZBgBIAEoCRINCgVzY29wZRgCIAEoCRILCgNrZXkYAyABKAkSEAoIZmFpbHVyZXMYBCABKA0SFgoOd2luZG93X3NlY29uZHMYBSABKA0SMQoNYmxvY2tlZF91bnRpbBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKYXR0ZW1wdF9pZBgHIAEoCRImCgJhdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6CZK1GAVibG9jayJzChBMb2dpbkJsb2NrTGlmdGVkEhAKCGJsb2NrX2lkGAEgASgJEg0KBXNjb3BlGAIgASgJEgsKA2tleRgDIAEoCRImCgJhdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6CZK1GAVibG9jayLdAQoQTG9naW5OZXdMb2NhdGlvbhISCgphdHRlbXB0X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFZW1haWwYAyABKAkSCgoCaXAYBCABKAkSFAoMY291bnRyeV9jb2RlGAUgASgJEgsKA2FzbhgGIAEoDRIPCgduZXR3b3JrGAcgASgJEg4KBm5ld19pbhgIIAEoCRIQCghub3RpZmllZBgJIAEoCBImCgJhdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6C5K1GAdhdHRlbXB0Kl0KDExvZ2luQ2hhbm5lbBIdChlMT0dJTl9DSEFOTkVMX1VOU1BFQ0lGSUVEEAASFwoTTE9HSU5fQ0hBTk5FTF9QQU5FTBABEhUKEUxPR0lOX0NIQU5ORUxfQVBJEAIqfwoLTG9naW5SZXN1bHQSHAoYTE9HSU5fUkVTVUxUX1VOU1BFQ0lGSUVEEAASGgoWTE9HSU5fUkVTVUxUX1NVQ0NFRURFRBABEhcKE0xPR0lOX1JFU1VMVF9GQUlMRUQQAhIdChlMT0dJTl9SRVNVTFRfUkFURV9MSU1JVEVEEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_platform_common_v1_options, file_platform_logins_v1_forwarded_hop]);
 
 /**
  * One sign-in attempt at the panel or the API, successful or not, stored on
@@ -74,6 +76,22 @@ export type LoginAttempted = Message<"platform.logins.v1.LoginAttempted"> & {
    * @generated from field: google.protobuf.Timestamp at = 9;
    */
   at?: Timestamp | undefined;
+
+  /**
+   * The direct peer of the gateway (the TCP connection's address).
+   *
+   * @generated from field: string peer_ip = 10;
+   */
+  peerIp: string;
+
+  /**
+   * X-Forwarded-For as received, left to right (the client's claimed address
+   * first), each hop marked trusted when it is a trusted proxy; `ip` is the
+   * nearest hop, walking from the peer, that is not trusted.
+   *
+   * @generated from field: repeated platform.logins.v1.ForwardedHop forwarded_for = 11;
+   */
+  forwardedFor: ForwardedHop[];
 };
 
 /**
@@ -82,6 +100,244 @@ export type LoginAttempted = Message<"platform.logins.v1.LoginAttempted"> & {
  */
 export const LoginAttemptedSchema: GenMessage<LoginAttempted> = /*@__PURE__*/
   messageDesc(file_platform_logins_v1_events, 0);
+
+/**
+ * Where an attempt's client address is, from the offline databases the
+ * logins service ships with; appended by the logins service to the attempt's
+ * subject right after its LoginAttempted.
+ *
+ * @generated from message platform.logins.v1.LoginAttemptLocated
+ */
+export type LoginAttemptLocated = Message<"platform.logins.v1.LoginAttemptLocated"> & {
+  /**
+   * @generated from field: string attempt_id = 1;
+   */
+  attemptId: string;
+
+  /**
+   * @generated from field: string ip = 2;
+   */
+  ip: string;
+
+  /**
+   * public, private, loopback, link_local, reserved, invalid: only public addresses are looked up.
+   *
+   * @generated from field: string ip_class = 3;
+   */
+  ipClass: string;
+
+  /**
+   * ISO 3166-1 alpha-2; empty when unknown.
+   *
+   * @generated from field: string country_code = 4;
+   */
+  countryCode: string;
+
+  /**
+   * 0 when unknown.
+   *
+   * @generated from field: uint32 asn = 5;
+   */
+  asn: number;
+
+  /**
+   * The network's organisation, e.g. "Deutsche Telekom AG".
+   *
+   * @generated from field: string network = 6;
+   */
+  network: string;
+
+  /**
+   * The dates of the databases the answer came from (YYYY-MM-DD).
+   *
+   * @generated from field: string country_database_date = 7;
+   */
+  countryDatabaseDate: string;
+
+  /**
+   * @generated from field: string asn_database_date = 8;
+   */
+  asnDatabaseDate: string;
+
+  /**
+   * The user agent parsed, e.g. "Firefox 145 on Linux".
+   *
+   * @generated from field: string user_agent_summary = 9;
+   */
+  userAgentSummary: string;
+};
+
+/**
+ * Describes the message platform.logins.v1.LoginAttemptLocated.
+ * Use `create(LoginAttemptLocatedSchema)` to create a new message.
+ */
+export const LoginAttemptLocatedSchema: GenMessage<LoginAttemptLocated> = /*@__PURE__*/
+  messageDesc(file_platform_logins_v1_events, 1);
+
+/**
+ * Failures on one account, one address or one network (ASN) reached the
+ * Settings → Security threshold inside its window: the gateway refuses that
+ * account or address until `blocked_until` (or an admin lifts it). On
+ * evt.logins.block.<block id>.
+ *
+ * @generated from message platform.logins.v1.LoginAttackSuspected
+ */
+export type LoginAttackSuspected = Message<"platform.logins.v1.LoginAttackSuspected"> & {
+  /**
+   * @generated from field: string block_id = 1;
+   */
+  blockId: string;
+
+  /**
+   * account, ip or asn.
+   *
+   * @generated from field: string scope = 2;
+   */
+  scope: string;
+
+  /**
+   * The account's email, the address, or the ASN's number, as text.
+   *
+   * @generated from field: string key = 3;
+   */
+  key: string;
+
+  /**
+   * @generated from field: uint32 failures = 4;
+   */
+  failures: number;
+
+  /**
+   * @generated from field: uint32 window_seconds = 5;
+   */
+  windowSeconds: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp blocked_until = 6;
+   */
+  blockedUntil?: Timestamp | undefined;
+
+  /**
+   * The attempt whose failure crossed the threshold.
+   *
+   * @generated from field: string attempt_id = 7;
+   */
+  attemptId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 8;
+   */
+  at?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.logins.v1.LoginAttackSuspected.
+ * Use `create(LoginAttackSuspectedSchema)` to create a new message.
+ */
+export const LoginAttackSuspectedSchema: GenMessage<LoginAttackSuspected> = /*@__PURE__*/
+  messageDesc(file_platform_logins_v1_events, 2);
+
+/**
+ * An admin lifted a block before its cool-down ended (actor in the headers).
+ *
+ * @generated from message platform.logins.v1.LoginBlockLifted
+ */
+export type LoginBlockLifted = Message<"platform.logins.v1.LoginBlockLifted"> & {
+  /**
+   * @generated from field: string block_id = 1;
+   */
+  blockId: string;
+
+  /**
+   * @generated from field: string scope = 2;
+   */
+  scope: string;
+
+  /**
+   * @generated from field: string key = 3;
+   */
+  key: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 4;
+   */
+  at?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.logins.v1.LoginBlockLifted.
+ * Use `create(LoginBlockLiftedSchema)` to create a new message.
+ */
+export const LoginBlockLiftedSchema: GenMessage<LoginBlockLifted> = /*@__PURE__*/
+  messageDesc(file_platform_logins_v1_events, 3);
+
+/**
+ * A user's first successful sign-in from a country or network not seen for
+ * them before. On the attempt's subject. `notified`: the login.new-location
+ * email was queued (Settings → Security → notifications.new_location).
+ *
+ * @generated from message platform.logins.v1.LoginNewLocation
+ */
+export type LoginNewLocation = Message<"platform.logins.v1.LoginNewLocation"> & {
+  /**
+   * @generated from field: string attempt_id = 1;
+   */
+  attemptId: string;
+
+  /**
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string email = 3;
+   */
+  email: string;
+
+  /**
+   * @generated from field: string ip = 4;
+   */
+  ip: string;
+
+  /**
+   * @generated from field: string country_code = 5;
+   */
+  countryCode: string;
+
+  /**
+   * @generated from field: uint32 asn = 6;
+   */
+  asn: number;
+
+  /**
+   * @generated from field: string network = 7;
+   */
+  network: string;
+
+  /**
+   * Which was new: country, asn, or both ("country,asn").
+   *
+   * @generated from field: string new_in = 8;
+   */
+  newIn: string;
+
+  /**
+   * @generated from field: bool notified = 9;
+   */
+  notified: boolean;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 10;
+   */
+  at?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.logins.v1.LoginNewLocation.
+ * Use `create(LoginNewLocationSchema)` to create a new message.
+ */
+export const LoginNewLocationSchema: GenMessage<LoginNewLocation> = /*@__PURE__*/
+  messageDesc(file_platform_logins_v1_events, 4);
 
 /**
  * @generated from enum platform.logins.v1.LoginChannel

@@ -7,13 +7,15 @@ import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Actor, Source } from "../../common/v1/actor_pb";
 import { file_platform_common_v1_actor } from "../../common/v1/actor_pb";
 import { file_platform_common_v1_options } from "../../common/v1/options_pb";
+import type { BruteForceSettings, SecurityNotifications } from "./security_pb";
+import { file_platform_settings_v1_security } from "./security_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file platform/settings/v1/commands.proto.
  */
 export const file_platform_settings_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("CiNwbGF0Zm9ybS9zZXR0aW5ncy92MS9jb21tYW5kcy5wcm90bxIUcGxhdGZvcm0uc2V0dGluZ3MudjEi6gEKE0NoYW5nZUVtYWlsU2V0dGluZ3MSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIOCgZyZWdpb24YAyABKAkSEAoIZW5kcG9pbnQYBCABKAkSDgoGc2VuZGVyGAUgASgJEhUKDWFjY2Vzc19rZXlfaWQYBiABKAkSGQoRc2VjcmV0X2FjY2Vzc19rZXkYByABKAk6GYq1GBVTZXR0aW5nc0NvbW1hbmRSZXN1bHQiOQoVU2V0dGluZ3NDb21tYW5kUmVzdWx0Eg8KB3NlY3Rpb24YASABKAkSDwoHdmVyc2lvbhgCIAEoBCLLAQoXQ2hhbmdlUmV0ZW50aW9uU2V0dGluZ3MSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRISCgphdWRpdF9kYXlzGAMgASgNEhYKDmVtYWlsX2xvZ19kYXlzGAQgASgNEhMKC2lwX2xvZ19kYXlzGAUgASgNOhmKtRgVU2V0dGluZ3NDb21tYW5kUmVzdWx0YgZwcm90bzM", [file_platform_common_v1_actor, file_platform_common_v1_options]);
+  fileDesc("CiNwbGF0Zm9ybS9zZXR0aW5ncy92MS9jb21tYW5kcy5wcm90bxIUcGxhdGZvcm0uc2V0dGluZ3MudjEi6gEKE0NoYW5nZUVtYWlsU2V0dGluZ3MSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIOCgZyZWdpb24YAyABKAkSEAoIZW5kcG9pbnQYBCABKAkSDgoGc2VuZGVyGAUgASgJEhUKDWFjY2Vzc19rZXlfaWQYBiABKAkSGQoRc2VjcmV0X2FjY2Vzc19rZXkYByABKAk6GYq1GBVTZXR0aW5nc0NvbW1hbmRSZXN1bHQipQIKFkNoYW5nZVNlY3VyaXR5U2V0dGluZ3MSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIXCg90cnVzdGVkX3Byb3hpZXMYAyADKAkSQgoNbm90aWZpY2F0aW9ucxgEIAEoCzIrLnBsYXRmb3JtLnNldHRpbmdzLnYxLlNlY3VyaXR5Tm90aWZpY2F0aW9ucxI9CgticnV0ZV9mb3JjZRgFIAEoCzIoLnBsYXRmb3JtLnNldHRpbmdzLnYxLkJydXRlRm9yY2VTZXR0aW5nczoZirUYFVNldHRpbmdzQ29tbWFuZFJlc3VsdCI5ChVTZXR0aW5nc0NvbW1hbmRSZXN1bHQSDwoHc2VjdGlvbhgBIAEoCRIPCgd2ZXJzaW9uGAIgASgEIssBChdDaGFuZ2VSZXRlbnRpb25TZXR0aW5ncxIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlEhIKCmF1ZGl0X2RheXMYAyABKA0SFgoOZW1haWxfbG9nX2RheXMYBCABKA0SEwoLaXBfbG9nX2RheXMYBSABKA06GYq1GBVTZXR0aW5nc0NvbW1hbmRSZXN1bHRiBnByb3RvMw", [file_platform_common_v1_actor, file_platform_common_v1_options, file_platform_settings_v1_security]);
 
 /**
  * Settings → Email, served by the email service.
@@ -68,6 +70,47 @@ export const ChangeEmailSettingsSchema: GenMessage<ChangeEmailSettings> = /*@__P
   messageDesc(file_platform_settings_v1_commands, 0);
 
 /**
+ * Settings → Security, served by the logins service.
+ *
+ * @generated from message platform.settings.v1.ChangeSecuritySettings
+ */
+export type ChangeSecuritySettings = Message<"platform.settings.v1.ChangeSecuritySettings"> & {
+  /**
+   * @generated from field: platform.common.v1.Actor actor = 1;
+   */
+  actor?: Actor | undefined;
+
+  /**
+   * @generated from field: platform.common.v1.Source source = 2;
+   */
+  source: Source;
+
+  /**
+   * IPs and CIDRs whose X-Forwarded-For the gateway believes (also `loopback`, `linklocal`, `uniquelocal`).
+   *
+   * @generated from field: repeated string trusted_proxies = 3;
+   */
+  trustedProxies: string[];
+
+  /**
+   * @generated from field: platform.settings.v1.SecurityNotifications notifications = 4;
+   */
+  notifications?: SecurityNotifications | undefined;
+
+  /**
+   * @generated from field: platform.settings.v1.BruteForceSettings brute_force = 5;
+   */
+  bruteForce?: BruteForceSettings | undefined;
+};
+
+/**
+ * Describes the message platform.settings.v1.ChangeSecuritySettings.
+ * Use `create(ChangeSecuritySettingsSchema)` to create a new message.
+ */
+export const ChangeSecuritySettingsSchema: GenMessage<ChangeSecuritySettings> = /*@__PURE__*/
+  messageDesc(file_platform_settings_v1_commands, 1);
+
+/**
  * @generated from message platform.settings.v1.SettingsCommandResult
  */
 export type SettingsCommandResult = Message<"platform.settings.v1.SettingsCommandResult"> & {
@@ -89,7 +132,7 @@ export type SettingsCommandResult = Message<"platform.settings.v1.SettingsComman
  * Use `create(SettingsCommandResultSchema)` to create a new message.
  */
 export const SettingsCommandResultSchema: GenMessage<SettingsCommandResult> = /*@__PURE__*/
-  messageDesc(file_platform_settings_v1_commands, 1);
+  messageDesc(file_platform_settings_v1_commands, 2);
 
 /**
  * Settings → Retention, served by the audit service: how many days the Audit
@@ -135,5 +178,5 @@ export type ChangeRetentionSettings = Message<"platform.settings.v1.ChangeRetent
  * Use `create(ChangeRetentionSettingsSchema)` to create a new message.
  */
 export const ChangeRetentionSettingsSchema: GenMessage<ChangeRetentionSettings> = /*@__PURE__*/
-  messageDesc(file_platform_settings_v1_commands, 2);
+  messageDesc(file_platform_settings_v1_commands, 3);
 

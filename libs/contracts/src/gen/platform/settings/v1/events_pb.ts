@@ -7,13 +7,15 @@ import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_platform_common_v1_options } from "../../common/v1/options_pb";
+import type { BruteForceSettings, SecurityNotifications } from "./security_pb";
+import { file_platform_settings_v1_security } from "./security_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file platform/settings/v1/events.proto.
  */
 export const file_platform_settings_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiFwbGF0Zm9ybS9zZXR0aW5ncy92MS9ldmVudHMucHJvdG8SFHBsYXRmb3JtLnNldHRpbmdzLnYxItYBChRFbWFpbFNldHRpbmdzQ2hhbmdlZBIOCgZyZWdpb24YASABKAkSEAoIZW5kcG9pbnQYAiABKAkSDgoGc2VuZGVyGAMgASgJEh4KFmNyZWRlbnRpYWxzX2NpcGhlcnRleHQYBCABKAkSGgoSYWNjZXNzX2tleV9pZF9oaW50GAUgASgJEhsKE2NyZWRlbnRpYWxzX2NoYW5nZWQYBiABKAgSJgoCYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHc2VjdGlvbiKQAQoYUmV0ZW50aW9uU2V0dGluZ3NDaGFuZ2VkEhIKCmF1ZGl0X2RheXMYASABKA0SFgoOZW1haWxfbG9nX2RheXMYAiABKA0SEwoLaXBfbG9nX2RheXMYAyABKA0SJgoCYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHc2VjdGlvbmIGcHJvdG8z", [file_google_protobuf_timestamp, file_platform_common_v1_options]);
+  fileDesc("CiFwbGF0Zm9ybS9zZXR0aW5ncy92MS9ldmVudHMucHJvdG8SFHBsYXRmb3JtLnNldHRpbmdzLnYxItYBChRFbWFpbFNldHRpbmdzQ2hhbmdlZBIOCgZyZWdpb24YASABKAkSEAoIZW5kcG9pbnQYAiABKAkSDgoGc2VuZGVyGAMgASgJEh4KFmNyZWRlbnRpYWxzX2NpcGhlcnRleHQYBCABKAkSGgoSYWNjZXNzX2tleV9pZF9oaW50GAUgASgJEhsKE2NyZWRlbnRpYWxzX2NoYW5nZWQYBiABKAgSJgoCYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHc2VjdGlvbiKQAQoYUmV0ZW50aW9uU2V0dGluZ3NDaGFuZ2VkEhIKCmF1ZGl0X2RheXMYASABKA0SFgoOZW1haWxfbG9nX2RheXMYAiABKA0SEwoLaXBfbG9nX2RheXMYAyABKA0SJgoCYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHc2VjdGlvbiLqAQoXU2VjdXJpdHlTZXR0aW5nc0NoYW5nZWQSFwoPdHJ1c3RlZF9wcm94aWVzGAEgAygJEkIKDW5vdGlmaWNhdGlvbnMYAiABKAsyKy5wbGF0Zm9ybS5zZXR0aW5ncy52MS5TZWN1cml0eU5vdGlmaWNhdGlvbnMSPQoLYnJ1dGVfZm9yY2UYAyABKAsyKC5wbGF0Zm9ybS5zZXR0aW5ncy52MS5CcnV0ZUZvcmNlU2V0dGluZ3MSJgoCYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOguStRgHc2VjdGlvbmIGcHJvdG8z", [file_google_protobuf_timestamp, file_platform_common_v1_options, file_platform_settings_v1_security]);
 
 /**
  * The Email section: the SES v2 provider the platform sends through.
@@ -111,4 +113,40 @@ export type RetentionSettingsChanged = Message<"platform.settings.v1.RetentionSe
  */
 export const RetentionSettingsChangedSchema: GenMessage<RetentionSettingsChanged> = /*@__PURE__*/
   messageDesc(file_platform_settings_v1_events, 1);
+
+/**
+ * The Security section: trusted proxies, notification toggles and the
+ * brute-force thresholds; decided by the logins service, read by the gateway
+ * (client address, refusals) and the logins service (detection, notices).
+ *
+ * @generated from message platform.settings.v1.SecuritySettingsChanged
+ */
+export type SecuritySettingsChanged = Message<"platform.settings.v1.SecuritySettingsChanged"> & {
+  /**
+   * @generated from field: repeated string trusted_proxies = 1;
+   */
+  trustedProxies: string[];
+
+  /**
+   * @generated from field: platform.settings.v1.SecurityNotifications notifications = 2;
+   */
+  notifications?: SecurityNotifications | undefined;
+
+  /**
+   * @generated from field: platform.settings.v1.BruteForceSettings brute_force = 3;
+   */
+  bruteForce?: BruteForceSettings | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 4;
+   */
+  at?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.settings.v1.SecuritySettingsChanged.
+ * Use `create(SecuritySettingsChangedSchema)` to create a new message.
+ */
+export const SecuritySettingsChangedSchema: GenMessage<SecuritySettingsChanged> = /*@__PURE__*/
+  messageDesc(file_platform_settings_v1_events, 2);
 
