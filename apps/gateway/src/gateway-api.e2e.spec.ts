@@ -216,6 +216,10 @@ describe('roles', () => {
     ['GET', '/api/settings/email'],
     ['PUT', '/api/settings/email'],
     ['POST', '/api/settings/email/test'],
+    ['GET', '/api/audit-log'],
+    ['GET', '/api/audit-log/x'],
+    ['GET', '/api/audit/verify'],
+    ['GET', '/api/audit/verification'],
   ];
   const signedInRoutes: [string, string][] = [
     ...adminRoutes,

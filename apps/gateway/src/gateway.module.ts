@@ -8,6 +8,7 @@ import { loggingModule } from '@opsledger/telemetry';
 import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import { CommandErrorFilter } from './api/http-errors.filter';
+import { AuditModule } from './audit/audit.module';
 import { AuthService } from './auth/auth.service';
 import { IdentityModule } from './auth/identity.module';
 import { EmailModule } from './email/email.module';
@@ -44,6 +45,7 @@ export class GatewayModule {
         ProvisioningModule,
         SchedulerModule,
         EmailModule,
+        AuditModule,
         HealthModule.forRoot({
           inject: [NATS_CONNECTION, DATABASE, ProjectionsHost],
           useFactory: (nc: NatsConnection, db: Kysely<any>, host: ProjectionsHost) => [

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuditLogController, CorrelatedEmails } from './audit-log.controller';
+import { AuditVerifyController } from './audit-verify.controller';
+import { AuditProjections } from './audit.projections';
+import { AuditReadModel } from './audit.read-model';
+
+/** The Audit Log's read side: its read model, projection, list/one/CSV routes, chain verification and live notices. */
+@Module({
+  controllers: [AuditLogController, AuditVerifyController],
+  providers: [AuditReadModel, CorrelatedEmails, AuditProjections],
+})
+export class AuditModule {}
