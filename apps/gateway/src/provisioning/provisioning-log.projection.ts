@@ -54,7 +54,50 @@ const migrations: Migrations = {
       await db.schema.createIndex('provisioning_log_service').on('provisioning_log').columns(['service_id', 'created_at desc']).execute();
     },
   },
+  // One index per filter of the Provisioning Log page, each ending in the list's order (created_at, id). Failures are
+  // the rare status: partial indexes find them (alone or per action) without walking the successes. The always-on
+  // domain/client search is a substring match, served by trigram indexes. Checked by provisioning-log.indexes.int.spec.ts.
+  '20261123T1200_provisioning_log_indexes': {
+    async up(db: Kysely<any>) {
+      await db.schema.dropIndex('provisioning_log_service').execute();
+      const index = (name: string, columns: string[], failedOnly = false) => {
+        const q = db.schema
+          .createIndex(name)
+          .on('provisioning_log')
+          .columns([...columns, 'created_at', 'id']);
+        return (failedOnly ? q.where(sql.ref('status'), '=', 'failed') : q).execute();
+      };
+      await index('provisioning_log_service_created', ['service_id']);
+      await index('provisioning_log_action_created', ['action']);
+      await index('provisioning_log_failed_created', [], true);
+      await index('provisioning_log_failed_action_created', ['action'], true);
+      await createTrigramExtension(db);
+      for (const column of ['domain', 'client_name'])
+        await db.schema
+          .createIndex(`provisioning_log_${column}_trgm`)
+          .on('provisioning_log')
+          .using('gin')
+          .expression(sql`${sql.ref(column)} public.gin_trgm_ops`)
+          .execute();
+    },
+  },
 };
+
+/**
+ * pg_trgm is database-wide: whichever schema migrates first installs it (in public, on every schema's search path).
+ * Two doing so at once race on the catalog; the loser's failure means it is there.
+ */
+async function createTrigramExtension(db: Kysely<any>) {
+  // Migrations run in a transaction: the savepoint keeps a lost race from aborting it.
+  await sql`savepoint pg_trgm`.execute(db);
+  try {
+    await sql`create extension if not exists pg_trgm with schema public`.execute(db);
+    await sql`release savepoint pg_trgm`.execute(db);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error;
+    await sql`rollback to savepoint pg_trgm`.execute(db);
+  }
+}
 
 /** The Provisioning Log page's read model: one row per attempt, payloads as stored (already redacted). */
 export function provisioningLogProjection(schema: string): Projection<ProvisioningReadModel> {

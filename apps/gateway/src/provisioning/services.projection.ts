@@ -79,6 +79,13 @@ const migrations: Migrations = {
       await db.schema.alterTable('service').addColumn('client_email', 'text').execute();
     },
   },
+  // One index per filter and sort of the Services page, each ending in the list's order (created_at, id).
+  '20261124T1200_service_list_indexes': {
+    async up(db: Kysely<any>) {
+      for (const column of ['state', 'panel_server_id', 'domain', 'updated_at'])
+        await db.schema.createIndex(`service_${column}_created`).on('service').columns([column, 'created_at', 'id']).execute();
+    },
+  },
 };
 
 const at = (e: StoredEvent, t: { at?: Parameters<typeof timestampDate>[0] }) => (t.at ? timestampDate(t.at) : e.occurredAt);

@@ -1,5 +1,5 @@
 import type { Migrations } from '@opsledger/db';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export const taskListMigrations: Migrations = {
   '20261121T2300_create_task_list': {
@@ -48,6 +48,40 @@ export const taskListMigrations: Migrations = {
     },
     async down(db: Kysely<any>) {
       await db.schema.alterTable('task').dropColumn('retryable').execute();
+    },
+  },
+  // One index per filter and per sort the Tasks page offers, each ending in the list's order (created_at, id) so a
+  // filtered page is an index range read in order, and deep pages continue by keyset. All columns ascending: the list
+  // orders every column the same way, so one index read forwards or backwards serves both directions. Type with a status is the
+  // combination operators use ("failed deploys"); it is partial because completed tasks, the bulk, are found fast
+  // enough walking the type index. Checked by task-list.indexes.int.spec.ts (no sequential scan for any of them).
+  '20261123T1200_task_list_indexes': {
+    async up(db: Kysely<any>) {
+      await db.schema.dropIndex('task_user_created_at').execute();
+      const index = (name: string, columns: string[]) =>
+        db.schema
+          .createIndex(name)
+          .on('task')
+          .columns([...columns, 'created_at', 'id'])
+          .execute();
+      await index('task_user_created', ['user_id']);
+      await index('task_hypervisor_created', ['hypervisor_id']);
+      await index('task_instance_created', ['instance_id']);
+      await index('task_type_created', ['type']);
+      await index('task_status_created', ['status']);
+      await index('task_progress_created', ['progress']);
+      await index('task_updated_created', ['updated_at']);
+      await db.schema
+        .createIndex('task_type_status_created')
+        .on('task')
+        .columns(['type', 'status', 'created_at', 'id'])
+        .where(sql.ref('status'), '<>', 'completed')
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const name of ['user', 'hypervisor', 'instance', 'type', 'status', 'progress', 'updated', 'type_status'])
+        await db.schema.dropIndex(`task_${name}_created`).execute();
+      await db.schema.createIndex('task_user_created_at').on('task').columns(['user_id', 'created_at desc']).execute();
     },
   },
 };

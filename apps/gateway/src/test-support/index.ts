@@ -2,3 +2,4 @@
 export * from './test-gateway';
 export * from './streams';
 export { provisioningLogProjection } from '../provisioning/provisioning-log.projection';
+export * from './list-seed';

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Expression, type Kysely, type SelectQueryBuilder, sql, type SqlBool } from 'kysely';
-import { ForbiddenError } from '@opsledger/messaging';
+import { ForbiddenError, ValidationError } from '@opsledger/messaging';
 import type { Principal } from '../../auth/principal';
 import type { ListQuery } from './list-query';
 import type { ResourceSpec } from './resource-spec';
@@ -8,12 +8,20 @@ const OPERATORS = { eq: '=', gte: '>=', lte: '<=', in: 'in' } as const;
 
 /** Up to this many matching rows are counted exactly; past it the planner's estimate is used (and marked). */
 export const EXACT_COUNT_LIMIT = 10_000;
+/** A planner estimate this far past the exact limit is taken as it is: the list is large, counting would only confirm it. */
+const TRUST_ESTIMATE_ABOVE = 10 * EXACT_COUNT_LIMIT;
 const CURSOR_CACHE_SIZE = 2_000;
 /** A remembered page start is used for this long; after that the page is read by OFFSET again. */
 const CURSOR_TTL_MS = 60_000;
+/**
+ * At most this many rows are skipped by OFFSET to reach a page (counted from the nearest remembered page start before it).
+ * Further is refused: at 10 M rows an OFFSET of millions walks millions of index entries for one page.
+ */
+export const MAX_SKIP = 10_000;
 
 interface Cursor {
-  key: [unknown, unknown];
+  /** The order columns' values of the row before the page (see `orderColumns`). */
+  key: unknown[];
   /** The list's total when the cursor was taken. */
   total: number;
   at: number;
@@ -44,24 +52,31 @@ export class ListReader {
   async page(spec: ResourceSpec<any>, query: ListQuery, principal: Principal): Promise<Page> {
     const key = cursorKey(spec, query, principal);
     const limit = query.end - query.start + 1;
-    const cursor = spec.keysetSorts.includes(query.sort.field) ? this.cursors.get(key)?.get(query.start) : undefined;
-    const fresh = cursor && Date.now() - cursor.at < CURSOR_TTL_MS ? cursor : undefined;
-    const byOffset = () => this.ordered(spec, query, principal).limit(limit).offset(query.start).execute();
+    const keyset = spec.keysetSorts.includes(query.sort.field);
+    // The nearest remembered page start at or before this one: the page is read from there, skipping only the rows between.
+    const cursor = keyset ? this.nearest(key, query.start) : undefined;
+    const byOffset = () => {
+      if (query.start > MAX_SKIP) throw tooDeep(query.start);
+      return this.ordered(spec, query, principal).limit(limit).offset(query.start).execute();
+    };
     const [count, keysetRows] = await Promise.all([
       this.count(spec, query, principal),
-      fresh
+      cursor
         ? this.ordered(spec, query, principal)
-            .where(this.afterKey(spec, query, fresh.key))
+            .where(this.afterKey(spec, query, cursor.value.key))
             .limit(limit)
+            .offset(query.start - cursor.index)
             .execute()
-        : undefined,
+        : query.start > MAX_SKIP
+          ? Promise.reject(tooDeep(query.start))
+          : undefined,
     ]);
     // A cursor is only as good as the list it was taken from: rows added or
     // removed since then shift the offsets, so the page is read by OFFSET.
-    const rows = keysetRows && count.total === fresh!.total ? keysetRows : await byOffset();
+    const rows = keysetRows && count.total === cursor!.value.total ? keysetRows : await byOffset();
     const last = rows.at(-1);
-    if (last && rows.length === limit && spec.keysetSorts.includes(query.sort.field)) {
-      this.remember(key, query.end + 1, { key: [last[query.sort.column], last[spec.idColumn]], total: count.total, at: Date.now() });
+    if (last && rows.length === limit && keyset) {
+      this.remember(key, query.end + 1, { key: this.orderColumns(spec, query).map((c) => last[c]), total: count.total, at: Date.now() });
     }
     return { rows: rows.map((r) => spec.toJson(r)), ...count };
   }
@@ -78,7 +93,7 @@ export class ListReader {
     principal: Principal,
     batchSize = 1_000,
   ): AsyncGenerator<Record<string, unknown>> {
-    let after: [unknown, unknown] | undefined;
+    let after: unknown[] | undefined;
     for (;;) {
       let q = this.ordered(spec, query, principal).limit(batchSize);
       if (after) q = q.where(this.afterKey(spec, query, after));
@@ -86,7 +101,7 @@ export class ListReader {
       for (const row of rows) yield spec.toJson(row);
       if (rows.length < batchSize) return;
       const last = rows.at(-1)!;
-      after = [last[query.sort.column], last[spec.idColumn]];
+      after = this.orderColumns(spec, query).map((c) => last[c]);
     }
   }
 
@@ -112,40 +127,56 @@ export class ListReader {
     return q;
   }
 
+  /**
+   * The list's order: the sort column, then the default sort's column, then the id. The middle tie-break lets one index
+   * per filter or sort column, `(column, created_at, id)`, serve both "filtered, newest first" and "sorted by column".
+   */
+  private orderColumns(spec: ResourceSpec<any>, query: ListQuery): string[] {
+    return [...new Set([query.sort.column, spec.sortable[spec.defaultSort[0]]!, spec.idColumn])];
+  }
+
   private ordered(spec: ResourceSpec<any>, query: ListQuery, principal: Principal): Query {
     const direction = query.sort.order === 'ASC' ? 'asc' : 'desc';
-    return this.filtered(spec, query, principal).orderBy(query.sort.column, direction).orderBy(spec.idColumn, direction);
+    return this.orderColumns(spec, query).reduce((q, column) => q.orderBy(column, direction), this.filtered(spec, query, principal));
   }
 
-  /** Rows strictly after `key` in list order: (sort, id) compared as a tuple, which an index on both serves. */
-  private afterKey(spec: ResourceSpec<any>, query: ListQuery, key: [unknown, unknown]) {
+  /** Rows strictly after `key` in list order: the order columns compared as a tuple, which an index on them serves. */
+  private afterKey(spec: ResourceSpec<any>, query: ListQuery, key: unknown[]) {
     return (eb: any): Expression<SqlBool> =>
-      eb(eb.refTuple(query.sort.column, spec.idColumn), query.sort.order === 'ASC' ? '>' : '<', eb.tuple(key[0], key[1]));
+      eb(eb.refTuple(...this.orderColumns(spec, query)), query.sort.order === 'ASC' ? '>' : '<', eb.tuple(...key));
   }
 
+  private nearest(key: string, start: number): { index: number; value: Cursor } | undefined {
+    let best: { index: number; value: Cursor } | undefined;
+    const now = Date.now();
+    for (const [index, value] of this.cursors.get(key) ?? []) {
+      if (index <= start && start - index <= MAX_SKIP && now - value.at < CURSOR_TTL_MS && (!best || index > best.index))
+        best = { index, value };
+    }
+    return best;
+  }
+
+  /**
+   * The list's total: exact up to EXACT_COUNT_LIMIT rows, the planner's estimate (marked) past it. The estimate is
+   * asked first: when it is far past the limit (a large list), counting even the capped rows is skipped.
+   */
   private async count(spec: ResourceSpec<any>, query: ListQuery, principal: Principal): Promise<{ total: number; estimated: boolean }> {
-    const filtered = this.filtered(spec, query, principal);
+    const filtered = this.filtered(spec, query, principal)
+      .clearSelect()
+      .select(sql`1`.as('one'));
+    const compiled = filtered.compile();
+    const plan = await this.db.executeQuery<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+      CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]),
+    );
+    const estimate = Math.round(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
+    if (estimate > TRUST_ESTIMATE_ABOVE) return { total: estimate, estimated: true };
     const capped = await this.db
-      .selectFrom(
-        filtered
-          .clearSelect()
-          .select(sql`1`.as('one'))
-          .limit(EXACT_COUNT_LIMIT + 1)
-          .as('capped'),
-      )
+      .selectFrom(filtered.limit(EXACT_COUNT_LIMIT + 1).as('capped'))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     const n = Number(capped.n);
     if (n <= EXACT_COUNT_LIMIT) return { total: n, estimated: false };
-    const compiled = filtered
-      .clearSelect()
-      .select(sql`1`.as('one'))
-      .compile();
-    const plan = await this.db.executeQuery<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
-      CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]),
-    );
-    const estimate = plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? n;
-    return { total: Math.max(n, Math.round(estimate)), estimated: true };
+    return { total: Math.max(n, estimate), estimated: true };
   }
 
   private remember(key: string, index: number, value: Cursor) {
@@ -159,6 +190,15 @@ export class ListReader {
     entry.set(index, value);
   }
 }
+
+const tooDeep = (start: number) =>
+  new ValidationError([
+    {
+      field: 'range',
+      rule: 'max_skip',
+      message: `starts ${start.toLocaleString('en-US')} rows in, more than ${MAX_SKIP.toLocaleString('en-US')} past the last page read; page forward from there, or narrow the list with a filter (e.g. createdAt_lte)`,
+    },
+  ]);
 
 function cursorKey(spec: ResourceSpec<any>, query: ListQuery, principal: Principal): string {
   const owner = spec.ownerColumn && principal.role !== 'admin' ? principal.id : '*';
