@@ -14,6 +14,12 @@ export const Headers = {
    * appends, and from a causing event onto the work it starts. Optional.
    */
   CorrelationId: 'Ops-Correlation-Id',
+  /**
+   * The address of the client whose request caused a command (the gateway's
+   * view of it), carried like the correlation id: from the request to the
+   * command, from the command to its events. For the audit log. Optional.
+   */
+  ClientIp: 'Ops-Client-Ip',
   /** On a command reply: `ok` or `error`. */
   Status: 'Ops-Status',
 } as const;

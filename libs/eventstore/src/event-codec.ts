@@ -28,6 +28,7 @@ export function encodeEvent(
   if (context.traceparent) h.set(Headers.Traceparent, context.traceparent);
   if (context.tracestate) h.set(Headers.Tracestate, context.tracestate);
   if (context.correlationId) h.set(Headers.CorrelationId, context.correlationId);
+  if (context.clientIp) h.set(Headers.ClientIp, context.clientIp);
   return { headers: h, data: toBinary(schema, event.data) };
 }
 
@@ -54,6 +55,7 @@ export function decodeEvent(registry: Registry, msg: RawEventMessage): StoredEve
       source: parseSource(h?.get(Headers.Source)),
       traceparent: h?.get(Headers.Traceparent) || undefined,
       correlationId: h?.get(Headers.CorrelationId) || undefined,
+      clientIp: h?.get(Headers.ClientIp) || undefined,
     };
   } catch (error) {
     throw new UndecodableEventError(`message ${msg.seq} (${type}): ${(error as Error).message}`, { cause: error });

@@ -17,6 +17,8 @@ export interface AppendContext {
   traceparent?: string;
   /** The correlation id of what caused the command (Ops-Correlation-Id); absent: none is written. */
   correlationId?: string;
+  /** The client address of the request that caused the command (Ops-Client-Ip); absent: none is written. */
+  clientIp?: string;
 }
 
 /** An event about to be appended. `data` is a protobuf-es message; its `$typeName` is the event type. */
@@ -38,6 +40,8 @@ export interface StoredEvent<M extends Message = Message> extends NewEvent<M> {
   traceparent: string | undefined;
   /** Ops-Correlation-Id, when the appender gave one (events stored before it existed have none). */
   correlationId: string | undefined;
+  /** Ops-Client-Ip, when the command came from a client request that gave one. */
+  clientIp?: string | undefined;
 }
 
 export function formatActor(actor: ActorRef): string {

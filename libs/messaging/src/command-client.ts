@@ -12,6 +12,17 @@ import { CommandError, type CommandErrorBody, UnavailableError } from './command
  */
 export const CorrelationIdKey = Symbol.for('opsledger.correlationId');
 
+/**
+ * Put on a command's init object like CorrelationIdKey, it travels as the
+ * Ops-Client-Ip header: the address of the client whose request sent it.
+ */
+export const ClientIpKey = Symbol.for('opsledger.clientIp');
+
+/** A client address fits a header: an IPv4 or IPv6 literal (letters, digits, `.:`, a zone `%`), at most 64. */
+export function isClientIp(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z0-9.:%_-]{2,64}$/.test(value);
+}
+
 export interface SendOptions {
   /** Sent as Ops-Correlation-Id; wins over one carried under CorrelationIdKey. */
   correlationId?: string;
@@ -52,6 +63,8 @@ export class CommandClient {
     // One that is not a token is not sent (never an error): correlation must not break a command.
     const correlationId = [options.correlationId, carriedCorrelationId(command)].find(isCorrelationId);
     if (correlationId) h.set(Headers.CorrelationId, correlationId);
+    const clientIp = (command as Record<symbol, unknown>)[ClientIpKey];
+    if (isClientIp(clientIp)) h.set(Headers.ClientIp, clientIp);
     const carrier: Record<string, string> = {};
     propagation.inject(otelContext.active(), carrier);
     for (const [key, value] of Object.entries(carrier)) h.set(key, value);

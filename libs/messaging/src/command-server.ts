@@ -3,7 +3,7 @@ import { headers as natsHeaders, type Msg, type NatsConnection, type Subscriptio
 import { type CommandDefinition, commandSubject, Headers } from '@opsledger/contracts';
 import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { z } from 'zod';
-import { isCorrelationId } from './command-client';
+import { isClientIp, isCorrelationId } from './command-client';
 import { CommandError, ValidationError } from './command-errors';
 import { validate } from './validation';
 
@@ -13,6 +13,8 @@ export interface CommandMeta {
   traceparent: string | undefined;
   /** Ops-Correlation-Id of the caller, for events the command appends. */
   correlationId?: string | undefined;
+  /** Ops-Client-Ip of the caller's client, for events the command appends. */
+  clientIp?: string | undefined;
 }
 
 export interface CommandHandler<C extends DescMessage = any, R extends DescMessage = any> {
@@ -61,6 +63,7 @@ async function answer(handler: CommandHandler, msg: Msg, subject: string, option
         traceparent: carrier[Headers.Traceparent],
         // Kept when it is a token, dropped (never an error) when it is not.
         correlationId: [msg.headers?.get(Headers.CorrelationId)].find(isCorrelationId),
+        clientIp: [msg.headers?.get(Headers.ClientIp)].find(isClientIp),
       });
       const h = natsHeaders();
       h.set(Headers.Status, 'ok');

@@ -9,5 +9,6 @@ export function commandContext(command: { actor?: Actor | undefined; source?: So
     source: sourceOf(command.source ?? 0),
     traceparent: meta.traceparent,
     ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
+    ...(meta.clientIp ? { clientIp: meta.clientIp } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { ActorKind, Source } from '@opsledger/contracts';
-import { CorrelationIdKey } from '@opsledger/messaging';
+import { ClientIpKey, CorrelationIdKey } from '@opsledger/messaging';
 import type { Request } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -33,5 +33,7 @@ export function commandActor(req: Request) {
     actor: { userId: req.principal!.id, kind: req.principal!.role === 'admin' ? ActorKind.STAFF : ActorKind.CUSTOMER },
     source: req.principal!.via === 'session' ? Source.CONSOLE : Source.API,
     [CorrelationIdKey]: correlationIdOf(req),
+    // The client's address as Express sees it (trust proxy decides whether X-Forwarded-For counts), for the audit log.
+    [ClientIpKey]: req.ip,
   };
 }

@@ -60,5 +60,15 @@ export function isTransientRpcError(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Thrown by a projection to say that what failed is not the event's fault (a
+ * stream it appends to is away, say): the batch is retried from the
+ * checkpoint instead of the event being dead-lettered.
+ */
+export class RetryFromCheckpointError extends Error {
+  override readonly name = 'RetryFromCheckpointError';
+}
+
 /** Not the event's fault: the batch is retried from the checkpoint. */
-export const isTransientError = (error: unknown) => isTransientDbError(error) || isTransientRpcError(error);
+export const isTransientError = (error: unknown) =>
+  error instanceof RetryFromCheckpointError || isTransientDbError(error) || isTransientRpcError(error);
