@@ -65,6 +65,17 @@ export const identityMigrations: Migrations = {
       await db.schema.alterTable('api_token').dropColumn('expires_at').execute();
     },
   },
+  /** The Team page's list (newest first, by role) and the last-admin check (active admins) read these. */
+  '20261123T1230_user_account_list': {
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('user_account_created_at').on('user_account').columns(['created_at', 'id']).execute();
+      await db.schema.createIndex('user_account_role_disabled').on('user_account').columns(['role', 'disabled']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('user_account_role_disabled').execute();
+      await db.schema.dropIndex('user_account_created_at').execute();
+    },
+  },
   '20261123T1000_login_failure_at': {
     async up(db: Kysely<any>) {
       await db.schema.createIndex('login_failure_at').on('login_failure').column('at').execute();

@@ -9,6 +9,7 @@ import { NATS_CONNECTION } from '@opsledger/messaging';
 import type { Kysely } from 'kysely';
 import type { GatewayConfig } from '../gateway.config';
 import { DATABASE } from '../projections/projection.tokens';
+import { AccountCommands } from './account-commands';
 import { ApiTokenEvents } from './api-token-events';
 import { ApiTokensController } from './api-tokens.controller';
 import { AuthController } from './auth.controller';
@@ -21,15 +22,16 @@ import { identityMigrations } from './identity.migrations';
 import { IDENTITY_DB } from './identity.tokens';
 import { LoginEvents } from './login-events';
 import { LoginThrottle } from './login-throttle';
+import { IdentityReadModel, UsersController } from './users.controller';
 
-/** Accounts, sessions, API tokens, the guard on every /api route, and a LOGINS event per sign-in attempt. */
+/** Accounts (the Team page's /api/users, each change an identity event), sessions, API tokens, the guard on every /api route, and a LOGINS event per sign-in attempt. */
 @Module({})
 export class IdentityModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: IdentityModule,
       global: true,
-      controllers: [AuthController, ApiTokensController],
+      controllers: [AuthController, ApiTokensController, UsersController],
       providers: [
         {
           provide: IDENTITY_DB,
@@ -56,6 +58,16 @@ export class IdentityModule {
             const jsm = await jetstreamManager(nc);
             await ensureEventStream(jsm, 'identity', { prefix: config.OPSLEDGER_PREFIX, replicas: config.STREAM_REPLICAS });
             return new ApiTokenEvents(new EventStore(jetstream(nc), jsm, eventRegistry, config.OPSLEDGER_PREFIX));
+          },
+        },
+        IdentityReadModel,
+        {
+          provide: AccountCommands,
+          inject: [IDENTITY_DB, NATS_CONNECTION],
+          useFactory: async (db: Kysely<IdentityTables>, nc: NatsConnection) => {
+            const jsm = await jetstreamManager(nc);
+            await ensureEventStream(jsm, 'identity', { prefix: config.OPSLEDGER_PREFIX, replicas: config.STREAM_REPLICAS });
+            return new AccountCommands(db, new EventStore(jetstream(nc), jsm, eventRegistry, config.OPSLEDGER_PREFIX));
           },
         },
         {

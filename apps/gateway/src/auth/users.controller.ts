@@ -1,0 +1,87 @@
+import { Body, Controller, Delete, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
+import { validate } from '@opsledger/messaging';
+import type { Request } from 'express';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { correlationIdOf } from '../api/command-actor';
+import { ListController } from '../api/list/list-controller';
+import { readModelOf } from '../projections/read-model';
+import { AccountCommands, type ChangeContext } from './account-commands';
+import { newAccountSchema, passwordSchema } from './accounts';
+import { AdminOnly } from './auth.guard';
+import type { IdentityTables } from './identity-tables';
+import { hashPassword } from './secrets';
+import { usersResource } from './users.resource';
+
+/** The identity schema as a read model: the Team page lists user_account through the shared list reader. */
+export const IdentityReadModel = readModelOf<IdentityTables>('identity');
+
+const createUserSchema = newAccountSchema.extend({
+  /** Absent: one is generated and answered once. */
+  password: passwordSchema.optional(),
+});
+
+const changeUserSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'is required').max(200),
+    role: z.enum(['admin', 'customer'], 'must be admin or customer'),
+    disabled: z.boolean('must be true or false'),
+    /** A reset: the account's sessions end with it. */
+    password: passwordSchema,
+  })
+  .partial()
+  .refine((c) => Object.keys(c).length > 0, 'give at least one of name, role, disabled, password');
+
+/** Who makes the change: the signed-in staff member, through the console (session) or the API (token), and the request's correlation id. */
+export function changeContextOf(req: Request): ChangeContext {
+  const principal = req.principal!;
+  return {
+    actor: { kind: principal.role === 'admin' ? 'staff' : 'customer', id: principal.id },
+    source: principal.via === 'session' ? 'console' : 'api',
+    correlationId: correlationIdOf(req),
+  };
+}
+
+/**
+ * Team management (admin only): staff and customer accounts. Every change is an identity event first
+ * (AccountCommands), the table follows. The last active admin cannot be disabled, demoted or deleted (409); an
+ * email is taken once (409); the password policy is checked here (400). A disabled or deleted account's sessions
+ * and API tokens stop working at the next request.
+ */
+@AdminOnly()
+@Controller('api/users')
+export class UsersController extends ListController<IdentityTables>(usersResource, IdentityReadModel, 'user') {
+  constructor(@Inject(AccountCommands) private readonly accounts: AccountCommands) {
+    super();
+  }
+
+  @Post()
+  async create(@Body() body: unknown, @Req() req: Request) {
+    const input = validate(createUserSchema, body ?? {});
+    const generated = input.password === undefined ? randomBytes(18).toString('base64url') : undefined;
+    const passwordHash = await hashPassword(input.password ?? generated!);
+    const row = await this.accounts.create({ email: input.email, name: input.name, role: input.role, passwordHash }, changeContextOf(req));
+    return {
+      ...usersResource.toJson(row),
+      ...(generated ? { password: generated, note: 'the generated password is shown once: hand it over now' } : {}),
+    };
+  }
+
+  @Patch(':id')
+  async change(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+    const input = validate(changeUserSchema, body ?? {});
+    const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
+    const { account } = await this.accounts.change(
+      id,
+      { name: input.name, role: input.role, disabled: input.disabled, passwordHash },
+      changeContextOf(req),
+    );
+    return usersResource.toJson(account);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id') id: string, @Req() req: Request) {
+    await this.accounts.delete(id, changeContextOf(req));
+  }
+}
