@@ -3,3 +3,11 @@ export * from './test-gateway';
 export * from './streams';
 export { provisioningLogProjection } from '../provisioning/provisioning-log.projection';
 export * from './list-seed';
+// What the list benchmark (tools/bench/lists.bench.ts) needs to replay the list reader's own statements raw.
+export { ListReader } from '../api/list/list-reader';
+export { parseListQuery } from '../api/list/list-query';
+export type { ResourceSpec } from '../api/list/resource-spec';
+export type { Principal } from '../auth/principal';
+export { tasksResource } from '../tasks/tasks.resource';
+export { taskListProjection } from '../tasks/task-list.projection';
+export { provisioningLogResource } from '../provisioning/provisioning-log.resource';
