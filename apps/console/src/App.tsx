@@ -2,6 +2,7 @@ import { Admin, Resource } from 'react-admin';
 import { authProvider } from './authProvider';
 import { ConsoleLayout } from './ConsoleLayout';
 import { dataProvider } from './dataProvider';
+import auditLog from './resources/audit-log';
 import emailLog from './resources/email-log';
 import emailTemplates from './resources/email-templates';
 import panelServers from './resources/panel-servers';
@@ -13,7 +14,7 @@ import tasks from './resources/tasks';
 import { unavailablePages } from './resources/unavailable';
 
 /** One entry per page, in menu order; each page's folder says its name, its views and whether only staff see it. */
-const PAGES = [tasks, schedules, emailTemplates, emailLog, provisioningLog, services, panelServers, settings];
+const PAGES = [tasks, schedules, emailTemplates, auditLog, emailLog, provisioningLog, services, panelServers, settings];
 
 /**
  * One resource per page of DESIGN.md §1. Customers get only the pages open

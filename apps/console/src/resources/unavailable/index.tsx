@@ -1,4 +1,3 @@
-import HistoryIcon from '@mui/icons-material/History';
 import LanIcon from '@mui/icons-material/Lan';
 import { Card, CardContent, Typography } from '@mui/material';
 import type { ComponentType } from 'react';
@@ -28,4 +27,4 @@ function notAvailable(label: string): ComponentType {
 
 const page = (name: string, label: string, icon: ComponentType) => ({ name, label, icon, list: notAvailable(label) });
 
-export const unavailablePages = [page('audit-log', 'Audit Log', HistoryIcon), page('ip-log', 'IP Log', LanIcon)];
+export const unavailablePages = [page('ip-log', 'IP Log', LanIcon)];
