@@ -10,7 +10,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(repoRoot, 'artifacts', 'screenshots');
 const UNAVAILABLE_PAGES = ['IP Log'];
-const ADMIN_PAGES = [...UNAVAILABLE_PAGES, 'Audit Log', 'Email Templates', 'Email Log', 'Scheduler', 'Provisioning Log', 'Services', 'Panel Servers'];
+const ADMIN_PAGES = [
+  ...UNAVAILABLE_PAGES,
+  'Audit Log',
+  'Email Templates',
+  'Email Log',
+  'Scheduler',
+  'Provisioning Log',
+  'Services',
+  'Panel Servers',
+];
 
 let platform: Awaited<ReturnType<typeof startPlatform>>;
 let browser: Browser;
