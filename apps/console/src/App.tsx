@@ -11,10 +11,11 @@ import schedules from './resources/schedules';
 import services from './resources/services';
 import settings from './resources/settings';
 import tasks from './resources/tasks';
+import team from './resources/team';
 import { unavailablePages } from './resources/unavailable';
 
 /** One entry per page, in menu order; each page's folder says its name, its views and whether only staff see it. */
-const PAGES = [tasks, schedules, emailTemplates, auditLog, emailLog, provisioningLog, services, panelServers, settings];
+const PAGES = [tasks, schedules, emailTemplates, auditLog, emailLog, provisioningLog, services, panelServers, team, settings];
 
 /**
  * One resource per page of DESIGN.md §1. Customers get only the pages open

@@ -51,5 +51,6 @@ function contextOf(req: Request) {
     actor: { kind: principal.role === 'admin' ? ('staff' as const) : ('customer' as const), id: principal.id },
     source: principal.via === 'session' ? ('console' as const) : ('api' as const),
     correlationId: correlationIdOf(req),
+    clientIp: req.clientIp ?? req.ip,
   };
 }

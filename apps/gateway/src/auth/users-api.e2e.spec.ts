@@ -72,6 +72,7 @@ describe('creating a staff account', () => {
       actor: { kind: 'staff', id: accounts.admin.id },
       source: 'console',
       correlationId: res.correlationId,
+      clientIp: expect.stringMatching(/127\.0\.0\.1/),
       data: expect.objectContaining({ accountId: res.body.id, email: 'grace@example.test', role: identityV1.AccountRole.ADMIN }),
     });
     expect((await signIn(gateway.url, 'grace@example.test', PASSWORD)).res.status).toBe(200);

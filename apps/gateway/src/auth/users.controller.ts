@@ -32,13 +32,15 @@ const changeUserSchema = z
   .partial()
   .refine((c) => Object.keys(c).length > 0, 'give at least one of name, role, disabled, password');
 
-/** Who makes the change: the signed-in staff member, through the console (session) or the API (token), and the request's correlation id. */
+/** Who makes the change: the signed-in staff member, through the console (session) or the API (token), the request's correlation id and client address. */
 export function changeContextOf(req: Request): ChangeContext {
   const principal = req.principal!;
   return {
     actor: { kind: principal.role === 'admin' ? 'staff' : 'customer', id: principal.id },
     source: principal.via === 'session' ? 'console' : 'api',
     correlationId: correlationIdOf(req),
+    // The client's address, as the gateway's commands carry it (Ops-Client-Ip), for the audit log.
+    clientIp: req.clientIp ?? req.ip,
   };
 }
 
