@@ -111,7 +111,8 @@ export class AuditChain {
   /**
    * Retention: removes the oldest entries, those that occurred before
    * `cutoff`, up to the first one that did not (the chain is cut as a prefix,
-   * never with holes). The checkpoint (the last removed entry's sequence and
+   * never with holes: an old entry recorded after a newer one, say a late
+   * event of a stream that was away, waits until that newer one is old too). The checkpoint (the last removed entry's sequence and
    * hash) is appended first, then the prefix is purged from the stream, so
    * what remains verifies from the checkpoint; a prune stopped in between
    * leaves entries the checkpoint already covers, which verification skips
