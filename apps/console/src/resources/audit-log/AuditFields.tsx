@@ -50,6 +50,8 @@ export function resourcePath(type: string, id: string): string | undefined {
   switch (type) {
     case 'task':
       return `/tasks/${one}/show`;
+    case 'user':
+      return `/users/${one}/show`;
     case 'service':
       return `/services/${one}/show`;
     case 'template':

@@ -1,7 +1,7 @@
 import { Chip, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { Labeled, Link, Show, SimpleShowLayout, TextField, useRecordContext } from 'react-admin';
 import { TimeField } from '../../TimeField';
-import { ActorField, type AuditEntryRecord, ResourceField, resourcePath, SourceField } from './AuditFields';
+import { ActorField, type AuditEntryRecord, ResourceField, resourcePath } from './AuditFields';
 
 const listOf = (resource: string, filter: object) => `/${resource}?filter=${encodeURIComponent(JSON.stringify(filter))}`;
 const when = (at: string) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long' });
@@ -104,8 +104,8 @@ function Where() {
   const record = useRecordContext<AuditEntryRecord>();
   if (!record) return null;
   return (
-    <Stack spacing={0.5}>
-      <SourceField />
+    <Stack direction="row" spacing={1} alignItems="center">
+      <Chip size="small" variant="outlined" label={record.source} data-testid="audit-source" />
       <Typography variant="body2">
         {record.source === 'cli'
           ? `Run as ${record.osUser || '?'} on ${record.host || '?'}`
