@@ -18,7 +18,10 @@ import {
   tasksV1,
 } from '@opsledger/contracts';
 import { ClientIpKey, CorrelationIdKey } from '@opsledger/messaging';
+import { repoRoot } from '@opsledger/testing';
 import { sql } from 'kysely';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainRef } from './domain/refs';
 import { type AuditHarness, createAuditHarness } from './test-fixtures/audit-harness';
@@ -28,6 +31,7 @@ const staff = { actor: { kind: 'staff' as const, id: ADMIN }, source: 'console' 
 const SECRET_SAMPLE = 'sk_live_s3cr3t-sample-9d1c';
 const SECRET_CIPHERTEXT = 'v1.sealed-ciphertext-7a7a7a-should-never-appear';
 const DAY_MS = 86_400_000;
+const run = promisify(execFile);
 let h: AuditHarness;
 const ids: Record<string, string> = {};
 
@@ -309,6 +313,9 @@ describe('tamper evidence', () => {
     });
     expect(bad).toMatchObject({ ok: false, firstBadSequence: entry.sequence, firstBadEntryId: entry.entryId });
     expect(bad.reason).toMatch(/was changed/);
+    const cliBad = await opsledger('audit', 'verify');
+    expect(cliBad.code).toBe(1);
+    expect(cliBad.stderr).toContain(`audit chain BROKEN at entry ${entry.sequence} (id ${entry.entryId})`);
 
     await rewriteChain(h, originals);
     const good = await h.client.send(auditV1.VerifyAuditChainCommand, {
@@ -316,6 +323,8 @@ describe('tamper evidence', () => {
       source: Source.CONSOLE,
     });
     expect(good.ok).toBe(true);
+    const cliGood = await opsledger('audit', 'verify');
+    expect(cliGood).toMatchObject({ code: 0, stdout: expect.stringContaining(`${originals.length} entries`) });
   });
 });
 
@@ -362,6 +371,19 @@ describe('retention', () => {
     ).toMatchObject({ ok: true });
   });
 });
+
+/** The operator CLI, on this test's NATS and prefix. */
+async function opsledger(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('bash', [`${repoRoot}tools/cli/opsledger.sh`, ...args], {
+      env: { ...process.env, NATS_URL: h.nats.url, OPSLEDGER_PREFIX: h.nats.prefix, LOG_LEVEL: 'warn' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
 
 /** Every message of the AUDIT stream as text (headers and payload), to look for what must not be there. */
 async function rawAuditStream(h: AuditHarness): Promise<string> {

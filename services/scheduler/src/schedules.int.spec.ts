@@ -44,7 +44,7 @@ afterAll(async () => {
   console.log(`schedules.int.spec.ts: ${((Date.now() - started) / 1000).toFixed(1)} s including set-up`);
 });
 
-const REGISTRY = ['billing.hourly-charge', 'instance.daily-snapshot', 'provisioning.prune', 'tasks.stuck-sweep'];
+const REGISTRY = ['audit.retention', 'billing.hourly-charge', 'instance.daily-snapshot', 'provisioning.prune', 'tasks.stuck-sweep'];
 const scheduleId = (jobId: string) => scheduleIdOf(h.nats.prefix, jobId);
 const registrations = async () => {
   const counts: Record<string, number> = {};

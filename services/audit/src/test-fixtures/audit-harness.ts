@@ -6,9 +6,16 @@ import { type AggregateRef, auditV1, CONTEXTS, eventRegistry } from '@opsledger/
 import { contextSchema } from '@opsledger/db';
 import { type AppendContext, ensureEventStream, EventStore, type StoredEvent } from '@opsledger/eventstore';
 import { CommandClient } from '@opsledger/messaging';
-import { createTestDatabase, createTestNats, ServiceProcess, type TestDatabase, type TestNats, testEnv } from '@opsledger/testing';
+import {
+  createTestDatabase,
+  createTestNats,
+  freePort,
+  ServiceProcess,
+  type TestDatabase,
+  type TestNats,
+  testEnv,
+} from '@opsledger/testing';
 import { sql } from 'kysely';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { chainRef } from '../domain/refs';
@@ -37,17 +44,6 @@ export interface AuditHarness {
   entriesFor(sourceEventIds: string[], timeoutMs?: number): Promise<auditV1.AuditEntryRecorded[]>;
   /** Waits until every source projection has applied its stream to the end. */
   caughtUp(timeoutMs?: number): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function createAuditHarness(): Promise<AuditHarness> {

@@ -30,6 +30,7 @@ export interface RegistrySettings {
 }
 
 export const JOB_IDS = {
+  auditRetention: 'audit.retention',
   dailySnapshot: 'instance.daily-snapshot',
   hourlyCharge: 'billing.hourly-charge',
   provisioningPrune: 'provisioning.prune',
@@ -39,6 +40,17 @@ export const JOB_IDS = {
 /** Every job the scheduler runs. A change here is a new JobRegistered at the next start (an operator's cron edit is kept). */
 export function declaredJobs(settings: RegistrySettings): JobDeclaration[] {
   return [
+    {
+      id: JOB_IDS.auditRetention,
+      title: 'Audit Log retention',
+      command: 'cmd.audit.prune-audit-log',
+      description:
+        'Removes Audit Log entries older than Settings → Retention keeps (365 days unless changed), through the audit service, which records a checkpoint so the rest of the chain still verifies.',
+      cron: '45 3 * * *',
+      timezone: 'UTC',
+      maxRunSeconds: 900,
+      allowOverlap: false,
+    },
     {
       id: JOB_IDS.dailySnapshot,
       title: 'Daily instance snapshots',

@@ -1,4 +1,5 @@
 import { declaredJobs, JOB_IDS, type RegistrySettings } from '../../domain/job-registry';
+import { auditRetentionJob } from './audit-retention.job';
 import { dailySnapshotJob } from './daily-snapshot.job';
 import { hourlyChargeJob } from './hourly-charge.job';
 import type { JobBody, JobDeps, ScheduledJob } from './job';
@@ -10,6 +11,7 @@ export type { JobBody, JobDeps, JobIo, ScheduledJob } from './job';
 /** Each declared job with the body that does it; a declaration without a body is a bug caught at start. */
 export function scheduledJobs(deps: JobDeps, settings: RegistrySettings): ScheduledJob[] {
   const bodies: Record<string, JobBody> = {
+    [JOB_IDS.auditRetention]: auditRetentionJob(deps),
     [JOB_IDS.dailySnapshot]: dailySnapshotJob(deps),
     [JOB_IDS.hourlyCharge]: hourlyChargeJob(deps),
     [JOB_IDS.provisioningPrune]: provisioningPruneJob(deps, settings.provisioningRetentionDays),
