@@ -93,12 +93,25 @@ export class ListReader {
     principal: Principal,
     batchSize = 1_000,
   ): AsyncGenerator<Record<string, unknown>> {
+    for await (const batch of this.batches(spec, query, principal, batchSize)) yield* batch;
+  }
+
+  /**
+   * Every matching row in list order, a keyset batch at a time (each batch one index range read): a consumer that
+   * handles rows in bulk (the CSV export) pays the per-item cost of an async iterator once per batch, not per row.
+   */
+  async *batches(
+    spec: ResourceSpec<any>,
+    query: ListQuery,
+    principal: Principal,
+    batchSize = 5_000,
+  ): AsyncGenerator<Record<string, unknown>[]> {
     let after: unknown[] | undefined;
     for (;;) {
       let q = this.ordered(spec, query, principal).limit(batchSize);
       if (after) q = q.where(this.afterKey(spec, query, after));
       const rows = await q.execute();
-      for (const row of rows) yield spec.toJson(row);
+      if (rows.length) yield rows.map((row) => spec.toJson(row));
       if (rows.length < batchSize) return;
       const last = rows.at(-1)!;
       after = this.orderColumns(spec, query).map((c) => last[c]);

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -26,13 +26,24 @@ export async function respondList(
   if (wantsCsv(req)) {
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${spec.resource}.csv"`);
-    const rows = Readable.from(
+    const columns = spec.csv.map(([header]) => header);
+    // One CSV text per keyset batch (csv-stringify's sync API on the batch's rows), streamed with backpressure:
+    // pipeline reads the next batch only when the response has taken the previous ones, so memory stays flat.
+    const chunks = Readable.from(
       (async function* () {
-        for await (const record of reader.stream(spec, query, principal)) yield spec.csv.map(([, field]) => csvValue(record[field]));
+        let header = true;
+        for await (const batch of reader.batches(spec, query, principal)) {
+          yield stringify(
+            batch.map((record) => spec.csv.map(([, field]) => csvValue(record[field]))),
+            { header, columns },
+          );
+          header = false;
+        }
+        if (header) yield stringify([], { header, columns });
       })(),
+      { objectMode: false, highWaterMark: 1 },
     );
-    // pipeline applies backpressure end to end: rows are read only as fast as the client takes them.
-    await pipeline(rows, stringify({ header: true, columns: spec.csv.map(([header]) => header) }), res);
+    await pipeline(chunks, res);
     return;
   }
   const page = await reader.page(spec, query, principal);
