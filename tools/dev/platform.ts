@@ -65,7 +65,10 @@ export async function startPlatform(options: PlatformOptions = {}) {
     await pg.dispose();
   };
   try {
-    for (const entry of manifest) await processes[entry.name]!.waitReady(`${urls[entry.name]}/readyz`);
+    // All processes compile their TypeScript at once on start; on a loaded 2-core CI machine the first
+    // one has been seen to need more than a minute, so allow most of the e2e hook timeout (180 s).
+    const deadline = Date.now() + 150_000;
+    for (const entry of manifest) await processes[entry.name]!.waitReady(`${urls[entry.name]}/readyz`, deadline - Date.now());
     const accounts = await seedAccounts(await identityDb(pg, nats.prefix));
     return { url: urls.gateway!, urls, processes, env, sim, panelSim, panelUrls, sesSim, accounts, stop };
   } catch (error) {
