@@ -13,6 +13,15 @@ class DatabaseShutdown implements OnApplicationShutdown {
   }
 }
 
+/**
+ * Every projection runner holds one connection for as long as it runs (its advisory lock), one per projection of every
+ * context: the pool must hold all of them and still have room for the requests. Connections are opened as needed.
+ */
+const POOL_MAX = 30;
+
 export function databaseProviders(connectionString: string): Provider[] {
-  return [{ provide: DATABASE, useFactory: () => createDb({ connectionString, applicationName: 'opsledger-gateway' }) }, DatabaseShutdown];
+  return [
+    { provide: DATABASE, useFactory: () => createDb({ connectionString, applicationName: 'opsledger-gateway', max: POOL_MAX }) },
+    DatabaseShutdown,
+  ];
 }

@@ -4,7 +4,7 @@
 // The entries themselves (which event becomes which entry, the hash chain) are the audit service's tests.
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { ActorKind, auditV1, emailV1, eventRegistry, Source } from '@opsledger/contracts';
+import { ActorKind, auditV1, emailV1, eventRegistry, provisioningV1, Source, tasksV1 } from '@opsledger/contracts';
 import { EventStore } from '@opsledger/eventstore';
 import { createTestDatabase, createTestNats, type TestDatabase, type TestNats } from '@opsledger/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -163,6 +163,60 @@ describe('the Audit Log list', () => {
       0,
       { actor: { kind: 'system', id: 'email-worker' }, source: 'system', correlationId: 'corr-user' },
     );
+    // A task the user deletion's command touched, with a second event of another command, and one of another task.
+    const byAdmin = (correlationId: string) => ({
+      actor: { kind: 'staff' as const, id: 'admin-1' },
+      source: 'console' as const,
+      correlationId,
+    });
+    const created = (taskId: string) =>
+      create(tasksV1.TaskCreatedSchema, {
+        taskId,
+        type: 'instance.delete',
+        target: { userId: 'u-7', hypervisorId: 'hv-1', instanceId: 'vm-1' },
+        attempt: 1,
+        createdAt: timestampFromDate(new Date(base)),
+      });
+    const taskRef = (id: string) => ({ context: 'tasks' as const, type: 'task', id });
+    const v = await store.append(
+      taskRef('task-u7'),
+      [{ id: uuidv7(), data: created('task-u7'), occurredAt: new Date(base) }],
+      0,
+      byAdmin('corr-user'),
+    );
+    await store.append(
+      taskRef('task-u7'),
+      [{ id: uuidv7(), data: create(tasksV1.TaskCancelledSchema, { taskId: 'task-u7' }), occurredAt: new Date(base) }],
+      v.version,
+      byAdmin('corr-other'),
+    );
+    await store.append(taskRef('task-x'), [{ id: uuidv7(), data: created('task-x'), occurredAt: new Date(base) }], 0, byAdmin('corr-x'));
+    // A Provisioning Log attempt of the same command.
+    await store.append(
+      { context: 'provisioning', type: 'attempt', id: 'att-1' },
+      [
+        {
+          id: uuidv7(),
+          data: create(provisioningV1.ProvisioningAttemptRecordedSchema, {
+            attemptId: 'att-1',
+            serviceId: 'svc-1',
+            dispatchId: 'd-1',
+            domain: 'u7.example.test',
+            clientName: 'U7',
+            action: provisioningV1.ProvisioningAction.TERMINATE,
+            attempt: 1,
+            success: true,
+            requestJson: '{}',
+            responseJson: '{}',
+            durationMs: 12,
+            at: timestampFromDate(new Date(base)),
+          }),
+          occurredAt: new Date(base),
+        },
+      ],
+      0,
+      { actor: { kind: 'system', id: 'provisioning-worker' }, source: 'system', correlationId: 'corr-user' },
+    );
     await until(total, (n) => n === 6);
   });
 
@@ -241,16 +295,33 @@ describe('the Audit Log list', () => {
     expect(JSON.stringify(stored)).not.toContain(SECRET);
   });
 
-  it('links an entry to what shares its correlation id: the other entries and the emails', async () => {
+  it('links an entry to what shares its correlation id: the other entries, the tasks, the provisioning attempts and the emails', async () => {
     const { body } = await until(
       () => get('/api/audit-log/e5'),
-      (r) => r.body.correlated?.emails.length === 1,
+      (r) =>
+        r.body.correlated?.emails.length === 1 && r.body.correlated.tasks.length === 1 && r.body.correlated.provisioningLog.length === 1,
     );
     expect(body.correlated).toEqual({
       auditEntries: [expect.objectContaining({ id: 'e1', action: 'user.create', resourceType: 'user', resourceId: 'u-7' })],
+      tasks: [expect.objectContaining({ id: 'task-u7', type: 'instance.delete', status: 'cancelled' })],
+      provisioningLog: [expect.objectContaining({ id: 'att-1', serviceId: 'svc-1', action: 'terminate', status: 'success' })],
       emails: [expect.objectContaining({ id: 'mail-1', to: 'u7@example.test', template: 'user.deleted', status: 'queued' })],
     });
-    expect((await get('/api/audit-log/e4')).body.correlated).toEqual({ auditEntries: [], emails: [] });
+    // The task's later command had its own id: that id leads to the task too, and to nothing of the deletion.
+    await record([
+      { entryId: 'e-cancel', action: 'task.cancel', resourceType: 'task', resourceId: 'task-u7', correlationId: 'corr-other' },
+    ]);
+    const cancel = await until(
+      () => get('/api/audit-log/e-cancel'),
+      (r) => r.status === 200,
+    );
+    expect(cancel.body.correlated).toEqual({
+      auditEntries: [],
+      tasks: [expect.objectContaining({ id: 'task-u7' })],
+      provisioningLog: [],
+      emails: [],
+    });
+    expect((await get('/api/audit-log/e4')).body.correlated).toEqual({ auditEntries: [], tasks: [], provisioningLog: [], emails: [] });
     expect((await get('/api/audit-log/nope')).status).toBe(404);
   });
 
@@ -288,7 +359,7 @@ describe('a long export', () => {
           at: from + (i + j) * 1_000,
         })),
       );
-    await until(total, (n) => n === 6 + count, 60_000);
+    await until(total, (n) => n === sequence, 60_000);
     const res = await fetch(
       `${gateway.url}/api/audit-log?format=csv&${filter({ from: new Date(from).toISOString(), to: new Date(from + count * 1_000).toISOString() })}`,
       { headers: { cookie: admin } },

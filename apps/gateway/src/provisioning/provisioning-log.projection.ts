@@ -22,6 +22,8 @@ export interface ProvisioningLogTable {
   fix: string | null;
   created_at: Timestamp;
   seq: Generated<number>;
+  /** The correlation id of the command the attempt served (Ops-Correlation-Id), so an Audit Log entry can link to it. */
+  correlation_id: string | null;
 }
 export interface ProvisioningReadModel {
   provisioning_log: ProvisioningLogTable;
@@ -81,6 +83,14 @@ const migrations: Migrations = {
           .execute();
     },
   },
+  // An attempt keeps the correlation id of the command behind it: an Audit Log entry lists the attempts that share its
+  // id. Rows from before it have none; a rebuild fills them in from the stream.
+  '20261123T1300_provisioning_log_correlation': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('provisioning_log').addColumn('correlation_id', 'text').execute();
+      await db.schema.createIndex('provisioning_log_correlation').on('provisioning_log').column('correlation_id').execute();
+    },
+  },
 };
 
 /**
@@ -128,6 +138,7 @@ export function provisioningLogProjection(schema: string): Projection<Provisioni
             cause: a.cause || null,
             fix: a.fix || null,
             created_at: a.at ? timestampDate(a.at) : e.occurredAt,
+            correlation_id: e.correlationId ?? null,
           };
         });
       if (rows.length)

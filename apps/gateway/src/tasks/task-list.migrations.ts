@@ -84,4 +84,18 @@ export const taskListMigrations: Migrations = {
       await db.schema.createIndex('task_user_created_at').on('task').columns(['user_id', 'created_at desc']).execute();
     },
   },
+  // Which tasks a correlation id touched, for an Audit Log entry's correlated items; the key serves the lookup.
+  '20261123T1300_task_correlation': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('task_correlation')
+        .addColumn('correlation_id', 'text', (c) => c.notNull())
+        .addColumn('task_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('task_correlation_pk', ['correlation_id', 'task_id'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('task_correlation').execute();
+    },
+  },
 };

@@ -12,9 +12,19 @@ export function taskListProjection(schema: string): Projection<TasksReadModel> {
     context: 'tasks',
     schema,
     migrations: taskListMigrations,
-    tables: ['task', 'task_log'],
+    tables: ['task', 'task_log', 'task_correlation'],
     async apply(trx, events) {
       for (const event of events) await applyOne(trx, event);
+      const correlations = new Map<string, { correlation_id: string; task_id: string }>();
+      for (const e of events)
+        if (e.correlationId)
+          correlations.set(`${e.correlationId} ${e.aggregateId}`, { correlation_id: e.correlationId, task_id: e.aggregateId });
+      if (correlations.size)
+        await trx
+          .insertInto('task_correlation')
+          .values([...correlations.values()])
+          .onConflict((oc) => oc.columns(['correlation_id', 'task_id']).doNothing())
+          .execute();
     },
   };
 }

@@ -30,9 +30,16 @@ export interface TaskLogTable {
   text: string;
 }
 
+/** Every correlation id a task's events carried (its create, each retry or cancel): an Audit Log entry links its tasks. */
+export interface TaskCorrelationTable {
+  correlation_id: string;
+  task_id: string;
+}
+
 export interface TasksReadModel {
   task: TaskTable;
   task_log: TaskLogTable;
+  task_correlation: TaskCorrelationTable;
 }
 
 export type TaskRow = Selectable<TaskTable>;
