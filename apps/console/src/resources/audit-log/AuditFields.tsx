@@ -35,6 +35,16 @@ export interface AuditEntryRecord {
   correlated?: {
     auditEntries: { id: string; action: string; resourceType: string; resourceId: string; actorEmail: string; occurredAt: string }[];
     emails: { id: string; to: string; template: string; subject: string; status: string; createdAt: string }[];
+    tasks: { id: string; type: string; status: string; createdAt: string }[];
+    provisioningLog: {
+      id: string;
+      serviceId: string;
+      domain: string;
+      action: string;
+      attempt: number;
+      status: string;
+      createdAt: string;
+    }[];
   };
 }
 

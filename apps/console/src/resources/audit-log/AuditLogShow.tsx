@@ -63,6 +63,8 @@ function Correlated() {
   if (!record) return null;
   const entries = record.correlated?.auditEntries ?? [];
   const emails = record.correlated?.emails ?? [];
+  const tasks = record.correlated?.tasks ?? [];
+  const attempts = record.correlated?.provisioningLog ?? [];
   return (
     <Stack spacing={1} data-testid="correlated">
       <Typography variant="body2">
@@ -75,7 +77,7 @@ function Correlated() {
           </>
         )}
       </Typography>
-      {entries.length === 0 && emails.length === 0 && (
+      {entries.length + emails.length + tasks.length + attempts.length === 0 && (
         <Typography variant="body2" color="text.secondary">
           Nothing else shares it.
         </Typography>
@@ -90,6 +92,18 @@ function Correlated() {
           </Typography>
         );
       })}
+      {tasks.map((t) => (
+        <Typography variant="body2" key={t.id} data-testid="correlated-task">
+          Task <Link to={`/tasks/${encodeURIComponent(t.id)}/show`}>{t.type}</Link> ({t.status}), {when(t.createdAt)}
+        </Typography>
+      ))}
+      {attempts.map((a) => (
+        <Typography variant="body2" key={a.id} data-testid="correlated-attempt">
+          Provisioning <Link to={listOf('provisioning-log', { serviceId: a.serviceId })}>{a.action}</Link> of{' '}
+          <Link to={`/services/${encodeURIComponent(a.serviceId)}/show`}>{a.domain}</Link>, attempt {a.attempt} ({a.status}),{' '}
+          {when(a.createdAt)}
+        </Typography>
+      ))}
       {emails.map((m) => (
         <Typography variant="body2" key={m.id} data-testid="correlated-email">
           Email <Link to={`/email-log/${encodeURIComponent(m.id)}/show`}>{m.subject || m.template}</Link> to {m.to} ({m.status}),{' '}
