@@ -225,6 +225,8 @@ describe('roles', () => {
     ['GET', '/api/audit-log/x'],
     ['GET', '/api/audit/verify'],
     ['GET', '/api/audit/verification'],
+    ['GET', '/api/settings/retention'],
+    ['PUT', '/api/settings/retention'],
   ];
   const signedInRoutes: [string, string][] = [
     ...adminRoutes,

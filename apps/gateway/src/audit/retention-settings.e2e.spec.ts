@@ -56,7 +56,10 @@ afterAll(async () => {
 });
 
 const api = (path: string, cookie: string, init: RequestInit = {}) =>
-  fetch(`${gateway.url}${path}`, { ...init, headers: { cookie, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  fetch(`${gateway.url}${path}`, {
+    ...init,
+    headers: { cookie, 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest', ...(init.headers ?? {}) },
+  });
 
 describe('GET/PUT /api/settings/retention', () => {
   it('answers the defaults until saved', async () => {
