@@ -227,6 +227,13 @@ describe('roles', () => {
     ['GET', '/api/audit/verification'],
     ['GET', '/api/settings/retention'],
     ['PUT', '/api/settings/retention'],
+    ['GET', '/api/ip-log'],
+    ['GET', '/api/ip-log/x'],
+    ['GET', '/api/ip-log-summary'],
+    ['GET', '/api/login-blocks'],
+    ['POST', '/api/login-blocks/x/lift'],
+    ['GET', '/api/settings/security'],
+    ['PUT', '/api/settings/security'],
   ];
   const signedInRoutes: [string, string][] = [
     ...adminRoutes,

@@ -13,6 +13,7 @@ import { AuthService } from './auth/auth.service';
 import { IdentityModule } from './auth/identity.module';
 import { EmailModule } from './email/email.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
+import { IpLogModule } from './ip-log/ip-log.module';
 import { LIVE_HEARTBEAT_MS, LIVE_MAX_STREAMS_PER_USER, LiveController } from './live/live.controller';
 import { DATABASE } from './projections/projection.tokens';
 import { ProjectionsHost } from './projections/projections.host';
@@ -45,6 +46,7 @@ export class GatewayModule {
         ProvisioningModule,
         SchedulerModule,
         EmailModule,
+        IpLogModule,
         AuditModule,
         HealthModule.forRoot({
           inject: [NATS_CONNECTION, DATABASE, ProjectionsHost],

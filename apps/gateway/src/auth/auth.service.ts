@@ -6,6 +6,8 @@ import { checkApiToken } from './api-tokens';
 import type { IdentityTables } from './identity-tables';
 import type { LoginAttempt, LoginEvents } from './login-events';
 import type { LoginThrottle } from './login-throttle';
+import type { ClientRoute } from './client-ip';
+import { blockedMessage, type SignInBlocks } from './sign-in-blocks';
 import type { Principal } from './principal';
 import { decoyVerify, hashPassword, needsRehash, verifyPassword } from './secrets';
 import { createSession, principalFromSession, SESSION_COOKIE } from './sessions';
@@ -14,7 +16,8 @@ export const INVALID_CREDENTIALS = 'invalid email or password';
 
 export interface AuthSettings {
   sessionTtlHours: number;
-  clientIp: (req: Request) => string;
+  /** The client address chosen by the trusted proxies in force, with the peer and the forwarded chain. */
+  clientRoute: (req: Request) => ClientRoute;
 }
 
 /** A successful API token use is logged at most this often per token; every failure is logged. */
@@ -29,12 +32,19 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly events: LoginEvents,
     private readonly settings: AuthSettings,
+    private readonly blocks?: SignInBlocks,
   ) {}
 
   /** Panel sign-in. Every outcome is one LOGINS event (refusals sampled); every failure answers the same 401. */
   async login(req: Request, email: string, password: string): Promise<{ principal: Principal; token: string; expiresAt: Date }> {
     const client = this.client(req);
-    const attempt = { email, ip: client.ip, userAgent: client.userAgent, channel: 'panel' as const };
+    const attempt = { email, ip: client.ip, userAgent: client.userAgent, channel: 'panel' as const, route: client.route };
+    // A brute-force block (IP Log): refused before any password is checked, and not counted as a failure.
+    const block = await this.blocks?.find(email, client.ip);
+    if (block) {
+      await this.recordRefusal({ ...attempt, result: 'rate_limited', reason: 'attack_suspected' });
+      throw blocked(block);
+    }
     const reservation = await this.throttle.reserve({ email, ip: client.ip, channel: 'panel' });
     if (reservation.retryAfterSeconds > 0) {
       await this.recordRefusal({ ...attempt, result: 'rate_limited', reason: 'rate_limited' });
@@ -76,22 +86,25 @@ export class AuthService {
       return check.principal;
     }
     // Only failures are counted, so a valid token is never slowed by the limit.
-    const reservation = await this.throttle.reserve({ ip: client.ip, channel: 'api' });
-    if (reservation.retryAfterSeconds > 0) {
+    const block = await this.blocks?.find(check.email ?? '', client.ip);
+    const reservation = block ? { retryAfterSeconds: 0, ids: [] } : await this.throttle.reserve({ ip: client.ip, channel: 'api' });
+    if (block || reservation.retryAfterSeconds > 0) {
       await this.recordRefusal({
         email: check.email ?? '',
         ip: client.ip,
         userAgent: client.userAgent,
         channel: 'api',
         result: 'rate_limited',
-        reason: 'rate_limited',
+        reason: block ? 'attack_suspected' : 'rate_limited',
+        route: client.route,
       });
-      throw tooManyAttempts(reservation.retryAfterSeconds);
+      throw block ? blocked(block) : tooManyAttempts(reservation.retryAfterSeconds);
     }
     await this.events.record({
       email: check.email ?? '',
       ip: client.ip,
       userAgent: client.userAgent,
+      route: client.route,
       channel: 'api',
       result: 'failed',
       reason: check.failure,
@@ -99,7 +112,11 @@ export class AuthService {
     throw new UnauthorizedException('invalid or revoked API token');
   }
 
-  private async logTokenUse(tokenId: string, principal: Principal, client: { ip: string; userAgent: string }) {
+  private async logTokenUse(
+    tokenId: string,
+    principal: Principal,
+    client: { ip: string; userAgent: string; route: LoginAttempt['route'] },
+  ) {
     const last = this.tokenLoggedAt.get(tokenId) ?? 0;
     if (Date.now() - last <= TOKEN_SUCCESS_LOG_INTERVAL_MS) return;
     this.tokenLoggedAt.set(tokenId, Date.now());
@@ -108,6 +125,7 @@ export class AuthService {
       email: principal.email,
       ip: client.ip,
       userAgent: client.userAgent,
+      route: client.route,
       channel: 'api',
       result: 'succeeded',
       reason: '',
@@ -129,10 +147,18 @@ export class AuthService {
   }
 
   private client(req: Request) {
-    const ip = this.settings.clientIp(req);
+    const { ip, peerIp, forwardedFor } = this.settings.clientRoute(req);
     req.clientIp = ip;
-    return { ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 512) };
+    return { ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 512), route: { peerIp, forwardedFor } };
   }
+}
+
+function blocked(block: Parameters<typeof blockedMessage>[0]): HttpException {
+  const retryAfterSeconds = Math.max(1, Math.ceil((block.blockedUntil.getTime() - Date.now()) / 1000));
+  return new HttpException(
+    { statusCode: 429, message: blockedMessage(block), retryAfterSeconds, blockedUntil: block.blockedUntil.toISOString() },
+    HttpStatus.TOO_MANY_REQUESTS,
+  );
 }
 
 function tooManyAttempts(retryAfterSeconds: number): HttpException {

@@ -15,13 +15,14 @@ import { ApiTokensController } from './api-tokens.controller';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { clientIpResolver } from './client-ip';
+import { TrustedProxies } from './client-ip';
 import { AUTH_COOKIE_OPTIONS } from './cookie-options';
 import type { IdentityTables } from './identity-tables';
 import { identityMigrations } from './identity.migrations';
 import { IDENTITY_DB } from './identity.tokens';
 import { LoginEvents } from './login-events';
 import { LoginThrottle } from './login-throttle';
+import { SignInBlocks } from './sign-in-blocks';
 import { IdentityReadModel, UsersController } from './users.controller';
 
 /** Accounts (the Team page's /api/users, each change an identity event), sessions, API tokens, the guard on every /api route, and a LOGINS event per sign-in attempt. */
@@ -70,10 +71,13 @@ export class IdentityModule {
             return new AccountCommands(db, new EventStore(jetstream(nc), jsm, eventRegistry, config.OPSLEDGER_PREFIX));
           },
         },
+        // Settings → Security's trusted proxies and the IP Log's brute-force blocks, applied by the IP Log module.
+        { provide: TrustedProxies, useValue: new TrustedProxies(config.TRUSTED_PROXIES) },
+        { provide: SignInBlocks, useValue: new SignInBlocks() },
         {
           provide: AuthService,
-          inject: [IDENTITY_DB, LoginEvents],
-          useFactory: (db: Kysely<IdentityTables>, events: LoginEvents) =>
+          inject: [IDENTITY_DB, LoginEvents, TrustedProxies, SignInBlocks],
+          useFactory: (db: Kysely<IdentityTables>, events: LoginEvents, proxies: TrustedProxies, blocks: SignInBlocks) =>
             new AuthService(
               db,
               new LoginThrottle(db, {
@@ -83,13 +87,14 @@ export class IdentityModule {
                 windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
               }),
               events,
-              { sessionTtlHours: config.SESSION_TTL_HOURS, clientIp: clientIpResolver(config.TRUSTED_PROXIES) },
+              { sessionTtlHours: config.SESSION_TTL_HOURS, clientRoute: (req) => proxies.route(req) },
+              blocks,
             ),
         },
         { provide: AUTH_COOKIE_OPTIONS, useValue: { secure: config.COOKIE_SECURE } },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
-      exports: [IDENTITY_DB, AuthService],
+      exports: [IDENTITY_DB, AuthService, TrustedProxies, SignInBlocks],
     };
   }
 }

@@ -13,6 +13,8 @@ export interface LoginAttempt {
   channel: loginsV1.LoginChannelName;
   result: loginsV1.LoginResultName;
   reason: string;
+  /** The direct peer and X-Forwarded-For with each hop's trust, so an operator can see why `ip` was chosen. */
+  route?: { peerIp: string; forwardedFor: { ip: string; trusted: boolean }[] };
 }
 
 /** Publishes every sign-in attempt, successful or not, on the LOGINS stream (one aggregate per attempt). */
@@ -35,6 +37,8 @@ export class LoginEvents {
       result: loginsV1.loginResultByName[attempt.result],
       reason: attempt.reason,
       at: timestampFromDate(at),
+      peerIp: attempt.route?.peerIp ?? '',
+      forwardedFor: attempt.route?.forwardedFor ?? [],
     });
     await this.store.append({ context: 'logins', type: 'attempt', id: attemptId }, [{ id: uuidv7(), data, occurredAt: at }], 0, {
       actor,

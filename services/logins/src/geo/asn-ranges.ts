@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import type ipaddr from 'ipaddr.js';
+
+export interface AsnAnswer {
+  asn: number;
+  network: string;
+}
+
+/**
+ * @ip-location-db/asn's ranges (start, end, ASN, organisation), loaded once
+ * into sorted typed arrays and searched by binary search: IPv4 as 32-bit
+ * numbers, IPv6 as two 64-bit halves (compared high half first). The
+ * organisation names are kept once each and referenced by index.
+ */
+export class AsnRanges {
+  private constructor(
+    private readonly v4: { start: Uint32Array; end: Uint32Array; asn: Uint32Array; org: Uint32Array },
+    private readonly v6: {
+      startHi: BigUint64Array;
+      startLo: BigUint64Array;
+      endHi: BigUint64Array;
+      endLo: BigUint64Array;
+      asn: Uint32Array;
+      org: Uint32Array;
+    },
+    private readonly orgs: string[],
+  ) {}
+
+  get size() {
+    return { ipv4: this.v4.start.length, ipv6: this.v6.startHi.length, organisations: this.orgs.length };
+  }
+
+  /** Reads the `-num.csv` files (addresses as decimal numbers), which are sorted by start and do not overlap. */
+  static load(ipv4NumCsv: string, ipv6NumCsv: string): AsnRanges {
+    const orgs: string[] = [];
+    const orgIndex = new Map<string, number>();
+    const org = (name: string) => {
+      let i = orgIndex.get(name);
+      if (i === undefined) {
+        i = orgs.length;
+        // Read as latin1 (one pass, no copy of the file): the few names with other characters are decoded here, once each.
+        orgs.push(/[\x80-\xff]/.test(name) ? Buffer.from(name, 'latin1').toString('utf8') : name);
+        orgIndex.set(name, i);
+      }
+      return i;
+    };
+    const text4 = readFileSync(ipv4NumCsv, 'latin1');
+    const n4 = countLines(text4);
+    const v4 = { start: new Uint32Array(n4), end: new Uint32Array(n4), asn: new Uint32Array(n4), org: new Uint32Array(n4) };
+    let i = 0;
+    forEachRow(text4, (start, end, asn, name) => {
+      v4.start[i] = Number(start);
+      v4.end[i] = Number(end);
+      v4.asn[i] = Number(asn);
+      v4.org[i++] = org(name);
+    });
+    const text6 = readFileSync(ipv6NumCsv, 'latin1');
+    const n6 = countLines(text6);
+    const v6 = {
+      startHi: new BigUint64Array(n6),
+      startLo: new BigUint64Array(n6),
+      endHi: new BigUint64Array(n6),
+      endLo: new BigUint64Array(n6),
+      asn: new Uint32Array(n6),
+      org: new Uint32Array(n6),
+    };
+    i = 0;
+    forEachRow(text6, (start, end, asn, name) => {
+      const s = BigInt(start);
+      const e = BigInt(end);
+      v6.startHi[i] = s >> 64n;
+      v6.startLo[i] = BigInt.asUintN(64, s);
+      v6.endHi[i] = e >> 64n;
+      v6.endLo[i] = BigInt.asUintN(64, e);
+      v6.asn[i] = Number(asn);
+      v6.org[i++] = org(name);
+    });
+    return new AsnRanges(v4, v6, orgs);
+  }
+
+  lookup(address: ipaddr.IPv4 | ipaddr.IPv6): AsnAnswer | undefined {
+    return address.kind() === 'ipv4' ? this.lookup4(address as ipaddr.IPv4) : this.lookup6(address as ipaddr.IPv6);
+  }
+
+  private lookup4(address: ipaddr.IPv4): AsnAnswer | undefined {
+    const [a, b, c, d] = address.octets as [number, number, number, number];
+    const value = ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
+    const { start, end } = this.v4;
+    // The last range starting at or before the address.
+    let lo = 0;
+    let hi = start.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (start[mid]! <= value) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0 || end[found]! < value) return undefined;
+    return { asn: this.v4.asn[found]!, network: this.orgs[this.v4.org[found]!]! };
+  }
+
+  private lookup6(address: ipaddr.IPv6): AsnAnswer | undefined {
+    const parts = address.parts;
+    let vHi = 0n;
+    let vLo = 0n;
+    for (let i = 0; i < 4; i++) vHi = (vHi << 16n) | BigInt(parts[i]!);
+    for (let i = 4; i < 8; i++) vLo = (vLo << 16n) | BigInt(parts[i]!);
+    const { startHi, startLo, endHi, endLo } = this.v6;
+    let lo = 0;
+    let hi = startHi.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const sHi = startHi[mid]!;
+      if (sHi < vHi || (sHi === vHi && startLo[mid]! <= vLo)) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0) return undefined;
+    const eHi = endHi[found]!;
+    if (eHi < vHi || (eHi === vHi && endLo[found]! < vLo)) return undefined;
+    return { asn: this.v6.asn[found]!, network: this.orgs[this.v6.org[found]!]! };
+  }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) n++;
+  return text.length && !text.endsWith('\n') ? n + 1 : n;
+}
+
+/**
+ * The files' rows, `start,end,asn,organisation`, without building arrays of
+ * them: the organisation (the only field that may be quoted, with doubled
+ * quotes inside) is the rest of the line. Names come back as
+ * latin1 text, decoded by the caller.
+ */
+function forEachRow(text: string, row: (start: string, end: string, asn: string, organisation: string) => void) {
+  let at = 0;
+  while (at < text.length) {
+    let eol = text.indexOf('\n', at);
+    if (eol < 0) eol = text.length;
+    const c1 = text.indexOf(',', at);
+    const c2 = text.indexOf(',', c1 + 1);
+    const c3 = text.indexOf(',', c2 + 1);
+    if (c1 > 0 && c3 > 0 && c3 < eol) {
+      let name = text.slice(c3 + 1, eol).replace(/\r$/, '');
+      if (name.startsWith('"') && name.endsWith('"')) name = name.slice(1, -1).replaceAll('""', '"');
+      row(text.slice(at, c1), text.slice(c1 + 1, c2), text.slice(c2 + 1, c3), name);
+    }
+    at = eol + 1;
+  }
+}

@@ -1,0 +1,44 @@
+import { CommandClient } from '@opsledger/messaging';
+import { ContextServiceModule } from '@opsledger/service-runtime';
+import { createLogger } from '@opsledger/telemetry';
+import { v7 as uuidv7 } from 'uuid';
+import { loginsCommandHandlers } from './commands';
+import { IpLocator } from './geo/locator';
+import type { LoginsConfig } from './logins.config';
+import { attemptsProjection } from './projections/attempts.projection';
+import { securitySettingsProjection } from './projections/security-settings.projection';
+
+/**
+ * The logins service: Settings → Security and lifting a block on NATS
+ * (cmd.settings.change-security-settings, cmd.logins.lift-login-block); the
+ * projection that answers every sign-in attempt on LOGINS with its place
+ * (offline country and ASN databases, loaded once here), brute-force blocks
+ * and new-location notices; and its private copy of the Security section.
+ */
+export const LoginsModule = {
+  forRoot: (config: LoginsConfig) =>
+    ContextServiceModule.forRoot({
+      context: 'logins',
+      config,
+      parts: ({ store, nc, db, schema }) => {
+        const logger = createLogger('logins', config.LOG_LEVEL);
+        const locator = IpLocator.load();
+        logger.info({ databases: locator.databases }, 'ip databases loaded');
+        const privateDb = db.withSchema(schema);
+        return {
+          handlers: loginsCommandHandlers({ store, newId: uuidv7, now: () => new Date() }),
+          projections: (schema) => [
+            securitySettingsProjection(schema),
+            attemptsProjection(schema, privateDb, {
+              store,
+              locator,
+              commands: new CommandClient(nc, config.OPSLEDGER_PREFIX, config.LOGINS_EMAIL_TIMEOUT_MS),
+              newId: uuidv7,
+              noticeMaxAgeMs: config.LOGINS_NOTICE_MAX_AGE_MINUTES * 60_000,
+              log: (level, message, fields) => logger[level](fields, message),
+            }),
+          ],
+        };
+      },
+    }),
+};
