@@ -4,10 +4,12 @@
 // and commands refused at the boundary.
 import { create } from '@bufbuild/protobuf';
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { ActorKind, eventRegistry, schedulerV1, streamName, tasksV1 } from '@opsledger/contracts';
+import { ActorKind, auditV1, CONTEXTS, eventRegistry, schedulerV1, streamName, tasksV1 } from '@opsledger/contracts';
+import { contextSchema } from '@opsledger/db';
 import { decodeEvent, ensureEventStream } from '@opsledger/eventstore';
 import { ConflictError, NotFoundError, ValidationError } from '@opsledger/messaging';
 import { freePort, ServiceProcess, testEnv } from '@opsledger/testing';
+import { sql } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +24,7 @@ const started = Date.now();
 
 let h: SchedulerHarness;
 let tasks: ServiceProcess;
+let audit: ServiceProcess;
 
 /** A job that works until it is cut off at its maximum run time (3 s). */
 const slowJob = () => ({
@@ -54,10 +57,25 @@ beforeAll(async () => {
     TASKS_PORT: String(port),
     TASKS_RUN_WORKER: 'false',
   });
-  await Promise.all([h.boot(), tasks.waitReady(`http://127.0.0.1:${port}/readyz`)]);
+  // The real audit service answers PruneAuditLog (and records the Run now as an entry).
+  for (const context of CONTEXTS) await ensureEventStream(h.nats.jsm, context, { prefix: h.nats.prefix });
+  const auditPort = await freePort();
+  audit = ServiceProcess.start('audit', 'services/audit/src/main.ts', {
+    DATABASE_URL: testEnv.databaseUrl,
+    NATS_URL: h.nats.url,
+    OPSLEDGER_PREFIX: h.nats.prefix,
+    AUDIT_PORT: String(auditPort),
+  });
+  await Promise.all([
+    h.boot(),
+    tasks.waitReady(`http://127.0.0.1:${port}/readyz`),
+    audit.waitReady(`http://127.0.0.1:${auditPort}/readyz`),
+  ]);
 });
 afterAll(async () => {
   await tasks?.stop();
+  await audit?.stop();
+  if (h) await sql`drop schema if exists ${sql.id(contextSchema('audit_service', h.nats.prefix))} cascade`.execute(h.pg.db);
   await h?.dispose();
   console.log(`runs.int.spec.ts: ${((Date.now() - started) / 1000).toFixed(1)} s including set-up`);
 });
@@ -99,6 +117,24 @@ describe('Run now', () => {
     expect(run.finished.detail).toBe(`no provisioning service is answering ${h.nats.prefix}.cmd.provisioning.prune-log`);
     expect(run.finished.output).toMatch(/asking the provisioning service to prune Provisioning Log entries older than 90 days\n/);
     expect(run.finished.output).toMatch(/failed: no provisioning service is answering/);
+  });
+
+  it('audit.retention asks the real audit service to prune: SUCCEEDED, nothing older than a year; the Run now is itself an audit entry', async () => {
+    const requestId = await runNow('audit.retention');
+    const run = await h.finishedRun('audit.retention', (r) => r.started.requestId === requestId);
+    expect(run.finished.result).toBe(R.SUCCEEDED);
+    expect(run.finished.output).toMatch(/asking the audit service to remove Audit Log entries older than Settings → Retention keeps\n/);
+    expect(run.finished.output).toMatch(/nothing older than the retention period/);
+    const deadline = Date.now() + 20_000;
+    let entries: auditV1.AuditEntryRecorded[] = [];
+    while (Date.now() < deadline) {
+      entries = (await h.store.read({ context: 'audit', type: 'chain', id: 'main' }))
+        .map((e) => e.data as auditV1.AuditEntryRecorded)
+        .filter((e) => e.action === 'job.run-now' && e.resourceId === 'audit.retention');
+      if (entries.length > 0) break;
+      await sleep(100);
+    }
+    expect(entries).toEqual([expect.objectContaining({ resourceType: 'job', actor: expect.objectContaining({ userId: staff.userId }) })]);
   });
 
   it('a job past its maximum run time is cut off: TIMED_OUT, with the output it had printed', async () => {
