@@ -23,6 +23,8 @@ import { sql } from 'kysely';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entryIdFor } from './domain/audit-entry';
+import { seal } from './domain/chain';
 import { chainRef } from './domain/refs';
 import { type AuditHarness, createAuditHarness } from './test-fixtures/audit-harness';
 
@@ -277,6 +279,31 @@ describe('exactly once', () => {
     expect(after).toEqual([...before, ids.afterRestart]);
     expect(new Set(after).size).toBe(after.length);
   }, 120_000);
+});
+
+describe('another writer', () => {
+  it('an entry appended by another replica since this one last appended: the head is reloaded and the next entry links after it', async () => {
+    await h.caughtUp();
+    const stored = await h.entries();
+    const last = stored.at(-1)!;
+    // Exactly what a second audit service replica would append: the next entry, sealed on the same head.
+    const other = seal(
+      { ...last.data, entryId: entryIdFor('other-replica-1'), sourceEventId: 'other-replica-1', action: 'task.cancel', diff: [] },
+      { sequence: last.data.sequence, hash: last.data.hash },
+    );
+    await h.store.append(chainRef, [{ id: other.entryId, data: other, occurredAt: new Date() }], last.streamSeq, {
+      actor: { kind: 'system', id: 'audit' },
+      source: 'system',
+    });
+    const mine = await h.append(
+      { context: 'tasks', type: 'task', id: 'after-other' },
+      tasksV1.TaskCreatedSchema,
+      { taskId: 'after-other' },
+      staff,
+    );
+    const entries = await h.entriesFor([mine]);
+    expect(only(entries, mine)).toEqual([expect.objectContaining({ sequence: other.sequence + 1n, prevHash: other.hash })]);
+  });
 });
 
 describe('tamper evidence', () => {
