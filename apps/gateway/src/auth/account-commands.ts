@@ -95,20 +95,21 @@ export class AccountCommands {
     await this.run(id, ctx, (lastActiveAdmin) => [{ kind: 'DeleteAccount', lastActiveAdmin, now: new Date() }]);
   }
 
-  private run(
+  private async run(
     id: string,
     ctx: ChangeContext,
     commandsFor: (lastActiveAdmin: boolean) => AccountCommand[],
     passwordHash?: string,
   ): Promise<{ events: identityV1.AccountEvent[] }> {
-    return withConcurrencyRetry(() =>
+    const result = await withConcurrencyRetry(() =>
       this.db.transaction().execute(async (trx) => {
         await lockAccounts(trx);
         const row = await trx.selectFrom('user_account').selectAll().where('id', '=', id).executeTakeFirst();
         let { state, version } = await this.store.load(ref(id), evolver);
         if (state.status === 'none' && row) ({ state, version } = await this.adopt(row));
         await catchUp(trx, id, state);
-        if (state.status === 'none' || state.status === 'deleted') throw new NotFoundError(`user ${id} not found`);
+        // Answered after the commit, so that a catch-up (a row left behind its AccountDeleted) is kept.
+        if (state.status === 'none' || state.status === 'deleted') return { events: [], notFound: true };
         const admins = await trx
           .selectFrom('user_account')
           .select('id')
@@ -139,6 +140,8 @@ export class AccountCommands {
         return { events: decided };
       }),
     );
+    if ('notFound' in result) throw new NotFoundError(`user ${id} not found`);
+    return result;
   }
 
   /**

@@ -1,6 +1,7 @@
 // Team management over the gateway's API on real NATS and Postgres: every staff-account change is one identity event
 // with the actor, source and correlation id of its request, the table follows the events, and the rules hold (the
 // last active admin, a taken email, the password policy, a disabled or deleted account shut out at its next request).
+import { create } from '@bufbuild/protobuf';
 import { eventRegistry, identityV1, streamName } from '@opsledger/contracts';
 import { EventStore, type StoredEvent } from '@opsledger/eventstore';
 import { createTestDatabase, createTestNats, type TestDatabase, type TestNats } from '@opsledger/testing';
@@ -268,5 +269,32 @@ describe('the two writes', () => {
     await call('PATCH', `/api/users/${user.id}`, { name: 'Renamed' });
     await db.updateTable('user_account').set({ name: 'stale' }).where('id', '=', user.id).execute();
     expect((await call('PATCH', `/api/users/${user.id}`, { role: 'admin' })).body).toMatchObject({ name: 'Renamed', role: 'admin' });
+  });
+
+  it('a row left behind its AccountDeleted is removed at the next change, which answers 404', async () => {
+    const user = await newUser('lost@example.test', 'customer');
+    const session = (await signIn(gateway.url, 'lost@example.test', PASSWORD)).cookie;
+    // As if the delete's commit had been lost: the event stands, the row (and its session) did not go.
+    const version = (await eventsOf(user.id)).at(-1)!.streamSeq;
+    await store.append(
+      { context: 'identity', type: 'account', id: user.id },
+      [
+        {
+          id: crypto.randomUUID(),
+          data: create(identityV1.AccountDeletedSchema, {
+            accountId: user.id,
+            email: 'lost@example.test',
+            role: identityV1.AccountRole.CUSTOMER,
+          }),
+          occurredAt: new Date(),
+        },
+      ],
+      version,
+      { actor: { kind: 'staff', id: accounts.admin.id }, source: 'console' },
+    );
+    expect((await call('PATCH', `/api/users/${user.id}`, { name: 'Back' })).status).toBe(404);
+    expect(await db.selectFrom('user_account').select('id').where('id', '=', user.id).execute()).toEqual([]);
+    expect((await call('GET', '/api/auth/me', undefined, { cookie: session })).status).toBe(401);
+    expect(typesOf(await eventsOf(user.id))).toEqual(['AccountCreated', 'AccountDeleted']);
   });
 });
