@@ -33,7 +33,7 @@ export function commandActor(req: Request) {
     actor: { userId: req.principal!.id, kind: req.principal!.role === 'admin' ? ActorKind.STAFF : ActorKind.CUSTOMER },
     source: req.principal!.via === 'session' ? Source.CONSOLE : Source.API,
     [CorrelationIdKey]: correlationIdOf(req),
-    // The client's address as Express sees it (trust proxy decides whether X-Forwarded-For counts), for the audit log.
-    [ClientIpKey]: req.ip,
+    // The client's address as the sign-in resolved it (Settings → Security's trusted proxies), else as Express sees it; for the audit log.
+    [ClientIpKey]: req.clientIp ?? req.ip,
   };
 }
