@@ -72,6 +72,7 @@ try {
   // 2. A gateway process on these schemas.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const startedAt = Date.now();
   gateway = ServiceProcess.start('gateway', 'apps/gateway/src/main.ts', {
     OPSLEDGER_PREFIX: prefix,
     NATS_URL: nats.url,
@@ -82,6 +83,9 @@ try {
   const accounts = await seedAccounts(await identityDb(pgdb, prefix));
   const { cookie } = await signIn(url, accounts.admin.email, accounts.password);
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${gateway!.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  // Idle memory: 30 s after the process started, before any list request (one node process: tsx loads in it).
+  await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - startedAt))));
+  log(`gateway idle RSS 30 s after start: ${fmt(rss())} MB (node + tsx transpiling TypeScript at run time)\n`);
 
   // The reader's statements for a request, captured from a reader in this process (same code, same database).
   const pool = new pg.Pool({ connectionString: testEnv.databaseUrl, max: 2 });
