@@ -76,7 +76,11 @@ export function TeamShow() {
                   <MenuItem value="admin">admin</MenuItem>
                   <MenuItem value="customer">customer</MenuItem>
                 </TextField>
-                <Button disabled={role === user.role} onClick={() => void change({ role }, `role changed to ${role}`)}>
+                <Button
+                  sx={{ whiteSpace: 'nowrap' }}
+                  disabled={role === user.role}
+                  onClick={() => void change({ role }, `role changed to ${role}`)}
+                >
                   Change role
                 </Button>
               </Stack>
@@ -90,7 +94,11 @@ export function TeamShow() {
                   sx={{ minWidth: 320 }}
                 />
                 <Button onClick={() => setPassword(generatePassword())}>Generate</Button>
-                <Button disabled={!password} onClick={() => void change({ password }, 'password reset').then(() => setPassword(''))}>
+                <Button
+                  sx={{ whiteSpace: 'nowrap' }}
+                  disabled={!password}
+                  onClick={() => void change({ password }, 'password reset').then(() => setPassword(''))}
+                >
                   Reset password
                 </Button>
               </Stack>
