@@ -14,16 +14,22 @@ export const GENESIS: ChainHead = { sequence: 0n, hash: '' };
 
 /**
  * The hash of an entry: lowercase hex SHA-256 over its canonical encoding,
- * which is the entry's proto3 JSON form (protobuf-es `toJson` with every
- * implicit field emitted, field names in lowerCamelCase, uint64 as strings,
- * timestamps as RFC 3339) without `hash`, serialised by RFC 8785 JSON
- * Canonicalization (sorted keys, no whitespace). `prevHash` is part of it,
- * which is what links the chain.
+ * which is the entry's proto3 JSON form (protobuf-es `toJson`: field names in
+ * lowerCamelCase, uint64 as strings, enums by name, timestamps as RFC 3339,
+ * fields at their default value omitted, so a field added to the message later
+ * leaves the hashes of older entries unchanged) without `hash`, serialised by
+ * RFC 8785 JSON Canonicalization (sorted keys, no whitespace). `prevHash` is
+ * part of it, which is what links the chain.
  */
 export function hashOf(entry: auditV1.AuditEntryRecorded): string {
-  const json = toJson(auditV1.AuditEntryRecordedSchema, entry, { alwaysEmitImplicit: true }) as Record<string, unknown>;
+  return createHash('sha256').update(canonicalEncoding(entry), 'utf8').digest('hex');
+}
+
+/** The text `hashOf` hashes (see there). */
+export function canonicalEncoding(entry: auditV1.AuditEntryRecorded): string {
+  const json = toJson(auditV1.AuditEntryRecordedSchema, entry) as Record<string, unknown>;
   delete json.hash;
-  return createHash('sha256').update(canonicalize(json)!, 'utf8').digest('hex');
+  return canonicalize(json)!;
 }
 
 /** The draft as the next entry after `head`: its sequence, the link and its hash. */

@@ -3,7 +3,8 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { ActorKind, auditV1, Source } from '@opsledger/contracts';
 import { describe, expect, it } from 'vitest';
 import type { EntryDraft } from './audit-entry';
-import { GENESIS, hashOf, seal, verifyChain } from './chain';
+import { createHash } from 'node:crypto';
+import { canonicalEncoding, GENESIS, hashOf, seal, verifyChain } from './chain';
 
 const draft = (i: number): EntryDraft => ({
   entryId: `e${i}`,
@@ -85,5 +86,21 @@ describe('hash chain', () => {
       ok: false,
       firstBad: { sequence: 4n },
     });
+  });
+});
+
+describe('canonical encoding', () => {
+  it('is RFC 8785 JSON of the entry without its hash: sorted keys, default values omitted (a field added later leaves older hashes valid)', () => {
+    const [a] = chainOf(1);
+    const text = canonicalEncoding(a!);
+    const keys = Object.keys(JSON.parse(text) as object);
+    expect(keys).toEqual([...keys].sort());
+    expect(keys).not.toContain('hash');
+    // osUser and host are empty for a console entry, prevHash for the first one: not in the encoding.
+    expect(keys).not.toContain('osUser');
+    expect(keys).not.toContain('prevHash');
+    expect(text).toContain('"sequence":"1"');
+    expect(text).toContain('"occurredAt":"2026-01-02T00:00:00Z"');
+    expect(a!.hash).toBe(createHash('sha256').update(text).digest('hex'));
   });
 });
