@@ -5,6 +5,7 @@ import { dataProvider } from './dataProvider';
 import auditLog from './resources/audit-log';
 import emailLog from './resources/email-log';
 import emailTemplates from './resources/email-templates';
+import ipLog from './resources/ip-log';
 import panelServers from './resources/panel-servers';
 import provisioningLog from './resources/provisioning-log';
 import schedules from './resources/schedules';
@@ -15,7 +16,7 @@ import team from './resources/team';
 import { unavailablePages } from './resources/unavailable';
 
 /** One entry per page, in menu order; each page's folder says its name, its views and whether only staff see it. */
-const PAGES = [tasks, schedules, emailTemplates, auditLog, emailLog, provisioningLog, services, panelServers, team, settings];
+const PAGES = [tasks, schedules, emailTemplates, auditLog, emailLog, ipLog, provisioningLog, services, panelServers, team, settings];
 
 /**
  * One resource per page of DESIGN.md §1. Customers get only the pages open

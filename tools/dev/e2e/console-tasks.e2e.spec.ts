@@ -9,9 +9,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(repoRoot, 'artifacts', 'screenshots');
-const UNAVAILABLE_PAGES = ['IP Log'];
+const UNAVAILABLE_PAGES: string[] = [];
 const ADMIN_PAGES = [
   ...UNAVAILABLE_PAGES,
+  'IP Log',
   'Audit Log',
   'Email Templates',
   'Email Log',
