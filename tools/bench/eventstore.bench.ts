@@ -283,11 +283,19 @@ async function sustainedLatency(seconds: number) {
     let sending = true;
     let deadline = Infinity;
     const poller = (async () => {
-      const filter = encodeURIComponent('{"userId":"sustained"}');
+      // Oldest first from the newest row seen so far: a projector catching up in a burst cannot push rows past the
+      // page unseen, as it would with "newest 500".
+      let watermark = new Date(0).toISOString();
       while ((sending || seenAt.size < total) && performance.now() < deadline) {
-        const res = await fetch(`${gateway.url}/api/tasks?filter=${filter}&range=[0,499]`, { headers: { cookie } });
+        const filter = encodeURIComponent(JSON.stringify({ userId: 'sustained', createdAt_gte: watermark }));
+        const res = await fetch(`${gateway.url}/api/tasks?filter=${filter}&sort=["createdAt","ASC"]&range=[0,499]`, {
+          headers: { cookie },
+        });
         const now = performance.now();
-        for (const t of (await res.json()) as { id: string }[]) if (!seenAt.has(t.id)) seenAt.set(t.id, now);
+        for (const t of (await res.json()) as { id: string; createdAt: string }[]) {
+          if (!seenAt.has(t.id)) seenAt.set(t.id, now);
+          if (t.createdAt > watermark) watermark = t.createdAt;
+        }
         await sleep(20);
       }
     })();
