@@ -16,10 +16,9 @@ const address = z.string().refine((v) => ipaddr.isValid(v), 'must be an IP addre
 export function ipRange(value: string): { from: string; to: string } | undefined {
   try {
     if (value.includes('/')) {
-      const [network, bits] = ipaddr.parseCIDR(value);
+      const [network] = ipaddr.parseCIDR(value);
       const n = network.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(value) : ipaddr.IPv6.networkAddressFromCIDR(value);
       const b = network.kind() === 'ipv4' ? ipaddr.IPv4.broadcastAddressFromCIDR(value) : ipaddr.IPv6.broadcastAddressFromCIDR(value);
-      void bits;
       return { from: n.toString(), to: b.toString() };
     }
     const one = ipaddr.process(value).toString();
