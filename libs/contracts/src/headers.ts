@@ -20,6 +20,12 @@ export const Headers = {
    * command, from the command to its events. For the audit log. Optional.
    */
   ClientIp: 'Ops-Client-Ip',
+  /**
+   * The client's Idempotency-Key for a creating request, carried to the command
+   * so the service derives the new aggregate's id and its event ids from it
+   * (with the actor and command type): a retry finds the first result. Optional.
+   */
+  IdempotencyKey: 'Ops-Idempotency-Key',
   /** On a command reply: `ok` or `error`. */
   Status: 'Ops-Status',
 } as const;

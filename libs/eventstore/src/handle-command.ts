@@ -2,6 +2,7 @@ import type { Message } from '@bufbuild/protobuf';
 import type { AggregateRef } from '@opsledger/contracts';
 import type { AppendContext } from './event';
 import type { EventStore } from './event-store';
+import { RuleViolation } from './domain-errors';
 import { withConcurrencyRetry } from './retry';
 
 /** An aggregate's pure rules: Emmett-style decide/evolve over protobuf event messages. */
@@ -10,6 +11,24 @@ export interface Decider<S, C extends { now: Date }, E extends Message> {
   evolve: (state: S, event: E) => S;
   decide: (state: S, command: C) => E[];
 }
+
+/**
+ * A creating command sent with an idempotency key: its aggregate's id was
+ * derived from the key (with the actor and command type), so an aggregate
+ * already there was created under this key. `eventId(i)` derives the ids of
+ * the events from the key and the request: the first one's id tells whether
+ * that creation was this very request (a retry: nothing is appended, the
+ * first result stands) or another request under the same key (refused).
+ * Event ids derived this way are also the Nats-Msg-Id, so two concurrent
+ * sends of one request are stored once.
+ */
+export interface IdempotentCreate {
+  key: string;
+  eventId: (index: number) => string;
+}
+
+/** The key named a creation already made by a different request (409: the same key must carry the same request). */
+export class IdempotencyKeyReused extends RuleViolation {}
 
 export interface HandleCommandDeps {
   store: EventStore;
@@ -29,15 +48,23 @@ export function handleCommand<S, C extends { now: Date }, E extends Message>(
   decider: Decider<S, C, E>,
   command: C,
   ctx: AppendContext,
-): Promise<{ events: E[]; version: number }> {
+  idempotent?: IdempotentCreate,
+): Promise<{ events: E[]; version: number; replayed?: boolean }> {
   const evolver = { initialState: decider.initialState, evolve: (s: S, e: { data: unknown }) => decider.evolve(s, e.data as E) };
   return withConcurrencyRetry(async () => {
     const { state, version } = await deps.store.load(ref, evolver);
+    if (idempotent && version > 0) {
+      const [first] = await deps.store.read(ref);
+      if (first?.id === idempotent.eventId(0)) return { events: [], version, replayed: true };
+      throw new IdempotencyKeyReused(
+        `Idempotency-Key ${JSON.stringify(idempotent.key)} was already used for a different request; send a new key for a new request`,
+      );
+    }
     const events = decider.decide(state, command);
     if (events.length === 0) return { events, version };
     const appended = await deps.store.append(
       ref,
-      events.map((data) => ({ id: deps.newId(), data, occurredAt: command.now })),
+      events.map((data, i) => ({ id: idempotent ? idempotent.eventId(i) : deps.newId(), data, occurredAt: command.now })),
       version,
       ctx,
     );

@@ -2,7 +2,7 @@ import { create, type DescMessage, fromBinary, type MessageInitShape, type Messa
 import { headers as natsHeaders, type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
 import { type CommandDefinition, commandSubject, Headers } from '@opsledger/contracts';
 import { context as otelContext, propagation } from '@opentelemetry/api';
-import { CommandError, type CommandErrorBody, UnavailableError } from './command-errors';
+import { CommandError, type CommandErrorBody, UnavailableError, ValidationError } from './command-errors';
 
 /**
  * Put on a command's init object (a symbol key, so it never clashes with a
@@ -17,6 +17,19 @@ export const CorrelationIdKey = Symbol.for('opsledger.correlationId');
  * Ops-Client-Ip header: the address of the client whose request sent it.
  */
 export const ClientIpKey = Symbol.for('opsledger.clientIp');
+
+/**
+ * Put on a command's init object like CorrelationIdKey, it travels as the
+ * Ops-Idempotency-Key header: the client's Idempotency-Key of the request.
+ */
+export const IdempotencyKeyKey = Symbol.for('opsledger.idempotencyKey');
+
+/** An idempotency key: 1–255 letters, digits and `-_.:~+/=` (a UUID, a base64 token…). */
+export function isIdempotencyKey(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z0-9._:~+/=-]{1,255}$/.test(value);
+}
+
+export const IDEMPOTENCY_KEY_RULE = '1–255 letters, digits or -_.:~+/= characters';
 
 /** A client address fits a header: an IPv4 or IPv6 literal (letters, digits, `.:`, a zone `%`), at most 64. */
 export function isClientIp(value: unknown): value is string {
@@ -65,6 +78,13 @@ export class CommandClient {
     if (correlationId) h.set(Headers.CorrelationId, correlationId);
     const clientIp = (command as Record<symbol, unknown>)[ClientIpKey];
     if (isClientIp(clientIp)) h.set(Headers.ClientIp, clientIp);
+    // Unlike the correlation id, a key that is not a token is an error: dropping it would let a retry duplicate.
+    const idempotencyKey = (command as Record<symbol, unknown>)[IdempotencyKeyKey];
+    if (idempotencyKey !== undefined) {
+      if (!isIdempotencyKey(idempotencyKey))
+        throw new ValidationError([{ field: 'Idempotency-Key', rule: 'format', message: `must be ${IDEMPOTENCY_KEY_RULE}` }]);
+      h.set(Headers.IdempotencyKey, idempotencyKey);
+    }
     const carrier: Record<string, string> = {};
     propagation.inject(otelContext.active(), carrier);
     for (const [key, value] of Object.entries(carrier)) h.set(key, value);

@@ -3,7 +3,7 @@ import { headers as natsHeaders, type Msg, type NatsConnection, type Subscriptio
 import { type CommandDefinition, commandSubject, Headers } from '@opsledger/contracts';
 import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { z } from 'zod';
-import { isClientIp, isCorrelationId } from './command-client';
+import { IDEMPOTENCY_KEY_RULE, isClientIp, isCorrelationId, isIdempotencyKey } from './command-client';
 import { CommandError, ValidationError } from './command-errors';
 import { validate } from './validation';
 
@@ -15,6 +15,10 @@ export interface CommandMeta {
   correlationId?: string | undefined;
   /** Ops-Client-Ip of the caller's client, for events the command appends. */
   clientIp?: string | undefined;
+  /** The command's type name (its protobuf message), for ids derived from an idempotency key. */
+  commandType?: string | undefined;
+  /** Ops-Idempotency-Key of the caller: the service derives the new aggregate's id and event ids from it. */
+  idempotencyKey?: string | undefined;
 }
 
 export interface CommandHandler<C extends DescMessage = any, R extends DescMessage = any> {
@@ -58,12 +62,17 @@ async function answer(handler: CommandHandler, msg: Msg, subject: string, option
     try {
       const command = decode(handler, msg);
       validate(handler.schema, command);
+      const idempotencyKey = msg.headers?.get(Headers.IdempotencyKey) || undefined;
+      if (idempotencyKey !== undefined && !isIdempotencyKey(idempotencyKey))
+        throw new ValidationError([{ field: 'Idempotency-Key', rule: 'format', message: `must be ${IDEMPOTENCY_KEY_RULE}` }]);
       const result = await handler.handle(command, {
         subject,
         traceparent: carrier[Headers.Traceparent],
         // Kept when it is a token, dropped (never an error) when it is not.
         correlationId: [msg.headers?.get(Headers.CorrelationId)].find(isCorrelationId),
         clientIp: [msg.headers?.get(Headers.ClientIp)].find(isClientIp),
+        commandType: handler.definition.command.typeName,
+        idempotencyKey,
       });
       const h = natsHeaders();
       h.set(Headers.Status, 'ok');

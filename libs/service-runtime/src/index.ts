@@ -4,5 +4,6 @@ export * from './public-route';
 export * from './health/health.module';
 export * from './health/readiness-checks';
 export * from './command-context';
+export * from './idempotency';
 export * from './domain-error-replies';
 export * from './start-workflow-once';

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { AdminOnly } from '../auth/auth.guard';
 import { commandActor } from '../api/command-actor';
+import { idempotencyKeyOf } from '../api/idempotency-key';
 import { ListController } from '../api/list/list-controller';
 import { ProvisioningReadModel } from './provisioning.read-model';
 import { panelServersResource } from './panel-servers.resource';
@@ -33,6 +34,7 @@ export class PanelServersController extends ListController(panelServersResource,
     const { apiToken, ...input } = validate(newPanelServer, body ?? {});
     const { panelServerId } = await this.commands.send(provisioningV1.RegisterPanelServerCommand, {
       ...commandActor(req),
+      ...idempotencyKeyOf(req),
       ...input,
       apiToken,
     });

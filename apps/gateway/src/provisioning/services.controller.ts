@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { AdminOnly } from '../auth/auth.guard';
 import { commandActor } from '../api/command-actor';
+import { idempotencyKeyOf } from '../api/idempotency-key';
 import { ListController } from '../api/list/list-controller';
 import { ProvisioningReadModel } from './provisioning.read-model';
 import { servicesResource } from './services.resource';
@@ -41,7 +42,11 @@ export class ServicesController extends ListController(servicesResource, Provisi
   @HttpCode(201)
   async create(@Body() body: unknown, @Req() req: Request) {
     const input = validate(newService, body ?? {});
-    const { serviceId } = await this.commands.send(provisioningV1.RegisterServiceCommand, { ...commandActor(req), ...input });
+    const { serviceId } = await this.commands.send(provisioningV1.RegisterServiceCommand, {
+      ...commandActor(req),
+      ...idempotencyKeyOf(req),
+      ...input,
+    });
     return { id: serviceId, ...input, clientEmail: input.clientEmail ?? '', state: 'pending', runningAction: null };
   }
 

@@ -5,6 +5,7 @@ import { CommandClient, ValidationError } from '@opsledger/messaging';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request } from 'express';
 import { commandActor } from '../api/command-actor';
+import { idempotencyKeyOf } from '../api/idempotency-key';
 import { ListController } from '../api/list/list-controller';
 import { AdminOnly } from '../auth/auth.guard';
 import { TasksReadModel } from './tasks.read-model';
@@ -82,6 +83,7 @@ export class TasksController extends ListController(tasksResource, TasksReadMode
     }
     const { taskId } = await this.commands.send(tasksV1.CreateTaskCommand, {
       ...commandActor(req),
+      ...idempotencyKeyOf(req),
       type: typeof input.type === 'string' ? input.type : '',
       target:
         typeof input.target === 'object' && input.target ? stringFields(input.target, ['userId', 'hypervisorId', 'instanceId']) : undefined,

@@ -1,4 +1,4 @@
-import { type AppendContext, type EventStore, handleCommand, type HandleCommandDeps } from '@opsledger/eventstore';
+import { type AppendContext, type EventStore, handleCommand, type HandleCommandDeps, type IdempotentCreate } from '@opsledger/eventstore';
 import { type PanelServerCommand, panelServerDecider } from '../domain/panel-server.decider';
 import type { PanelServerEvent } from '../domain/panel-server.events';
 import { panelServerRef } from '../domain/refs';
@@ -9,7 +9,8 @@ export const executePanelServerCommand = (
   panelServerId: string,
   command: PanelServerCommand,
   ctx: AppendContext,
-) => handleCommand(deps, panelServerRef(panelServerId), panelServerDecider, command, ctx);
+  idempotent?: IdempotentCreate,
+) => handleCommand(deps, panelServerRef(panelServerId), panelServerDecider, command, ctx, idempotent);
 
 /** The panel server's state as its decider sees it, for the worker that calls it. */
 export const loadPanelServer = (store: EventStore, panelServerId: string) =>

@@ -1,7 +1,7 @@
 import { provisioningV1 } from '@opsledger/contracts';
 import type { EventStore } from '@opsledger/eventstore';
 import { actorSchema, type CommandHandler } from '@opsledger/messaging';
-import { commandContext } from '@opsledger/service-runtime';
+import { commandContext, creationIds } from '@opsledger/service-runtime';
 import { z } from 'zod';
 import type { SecretBox } from '../domain/secret-box';
 import { executePanelServerCommand } from './execute-panel-server-command';
@@ -44,7 +44,13 @@ export function registerPanelServerHandler(
     definition: provisioningV1.RegisterPanelServerCommand,
     schema: registerPanelServerSchema,
     async handle(command, meta) {
-      const panelServerId = deps.newId();
+      // With an Idempotency-Key the id comes from it: a retry of the same request finds the panel server it made.
+      const { aggregateId: panelServerId, idempotent } = creationIds(
+        provisioningV1.RegisterPanelServerCommand.command,
+        command,
+        meta,
+        deps.newId,
+      );
       await executePanelServerCommand(
         deps,
         panelServerId,
@@ -60,6 +66,7 @@ export function registerPanelServerHandler(
           now: deps.now(),
         },
         commandContext(command, meta),
+        idempotent,
       );
       return { panelServerId };
     },

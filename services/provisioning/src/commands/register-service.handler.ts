@@ -1,6 +1,6 @@
 import { provisioningV1 } from '@opsledger/contracts';
 import { actorSchema, type CommandHandler, opaqueIdSchema, ValidationError } from '@opsledger/messaging';
-import { commandContext } from '@opsledger/service-runtime';
+import { commandContext, creationIds } from '@opsledger/service-runtime';
 import { z } from 'zod';
 import { executeServiceCommand, type ServiceCommandDeps } from './execute-service-command';
 import { panelServerRef } from '../domain/refs';
@@ -35,7 +35,8 @@ export function registerServiceHandler(
       if ((await deps.store.read(panelServerRef(command.panelServerId))).length === 0) {
         throw new ValidationError([{ field: 'panelServerId', rule: 'exists', message: `no panel server ${command.panelServerId}` }]);
       }
-      const serviceId = deps.newId();
+      // With an Idempotency-Key the id comes from it: a retry of the same request finds the service it made.
+      const { aggregateId: serviceId, idempotent } = creationIds(provisioningV1.RegisterServiceCommand.command, command, meta, deps.newId);
       await executeServiceCommand(
         deps,
         serviceId,
@@ -51,6 +52,7 @@ export function registerServiceHandler(
           now: deps.now(),
         },
         commandContext(command, meta),
+        idempotent,
       );
       return { serviceId };
     },

@@ -1,7 +1,7 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import { taskTypeNames, tasksV1 } from '@opsledger/contracts';
 import { actorSchema, type CommandHandler, opaqueIdSchema } from '@opsledger/messaging';
-import { commandContext } from '@opsledger/service-runtime';
+import { commandContext, creationIds } from '@opsledger/service-runtime';
 import { z } from 'zod';
 import { checkTaskParams } from '../domain/task-params';
 import { executeTaskCommand, type TaskCommandDeps } from './execute-task-command';
@@ -30,7 +30,8 @@ export function createTaskHandler(
     definition: tasksV1.CreateTaskCommand,
     schema: createTaskSchema,
     async handle(command, meta) {
-      const taskId = deps.newId();
+      // With an Idempotency-Key the id comes from it: a retry of the same request finds the task it made.
+      const { aggregateId: taskId, idempotent } = creationIds(tasksV1.CreateTaskCommand.command, command, meta, deps.newId);
       const { userId, hypervisorId, instanceId } = command.target!;
       await executeTaskCommand(
         deps,
@@ -44,6 +45,7 @@ export function createTaskHandler(
           now: deps.now(),
         },
         commandContext(command, meta),
+        idempotent,
       );
       return { taskId };
     },

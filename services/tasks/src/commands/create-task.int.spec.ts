@@ -1,7 +1,8 @@
-import type { JsonObject } from '@bufbuild/protobuf';
-import { ActorKind, eventRegistry, Source, streamName, tasksV1 } from '@opsledger/contracts';
+import { create, type JsonObject, toBinary } from '@bufbuild/protobuf';
+import { ActorKind, commandSubject, eventRegistry, Headers, Source, streamName, tasksV1 } from '@opsledger/contracts';
 import { ensureEventStream, EventStore } from '@opsledger/eventstore';
-import { CommandClient, serveCommands, ValidationError } from '@opsledger/messaging';
+import { CommandClient, ConflictError, IdempotencyKeyKey, serveCommands, ValidationError } from '@opsledger/messaging';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { withDomainErrorReplies } from '@opsledger/service-runtime';
 import { startTelemetry } from '@opsledger/telemetry';
 import { createTestNats, type TestNats } from '@opsledger/testing';
@@ -110,5 +111,47 @@ describe('CreateTask through NATS', () => {
     });
     // The event's traceparent belongs to the same trace as the caller's span: command → service → event.
     expect(event!.traceparent?.split('-')[1]).toBe(traceId);
+  });
+
+  it('with an Idempotency-Key: the same request twice is one task with one id; another actor or a different request is not the same', async () => {
+    const key = { [IdempotencyKeyKey]: `k-${uuidv7()}` };
+    const command = { actor: staff, type: 'instance.deploy', target, params: { backup: 'daily' } };
+    const first = await client.send(tasksV1.CreateTaskCommand, { ...command, ...key });
+    // A retry after a time-out, and two at once: the id comes from (actor, command type, key).
+    const again = await Promise.all([1, 2].map(() => client.send(tasksV1.CreateTaskCommand, { ...command, ...key })));
+    expect(again.map((r) => r.taskId)).toEqual([first.taskId, first.taskId]);
+    expect(await store.read(taskRef(first.taskId))).toHaveLength(1);
+
+    const changed = await client
+      .send(tasksV1.CreateTaskCommand, { ...command, params: { backup: 'none' }, ...key })
+      .catch((e: unknown) => e);
+    expect(changed).toBeInstanceOf(ConflictError);
+    expect((changed as Error).message).toMatch(/Idempotency-Key .* already used for a different request/);
+    expect(await store.read(taskRef(first.taskId))).toHaveLength(1);
+
+    const otherActor = await client.send(tasksV1.CreateTaskCommand, { ...command, actor: { ...staff, userId: 'admin-2' }, ...key });
+    expect(otherActor.taskId).not.toBe(first.taskId);
+    const unkeyed = await Promise.all([1, 2].map(() => client.send(tasksV1.CreateTaskCommand, command)));
+    expect(new Set([first.taskId, ...unkeyed.map((r) => r.taskId)]).size).toBe(3);
+  });
+
+  it('a malformed key sent on NATS is refused naming it, by the client and by the service', async () => {
+    const command = { actor: staff, type: 'instance.deploy', target, [IdempotencyKeyKey]: 'has space' };
+    const error = (await client.send(tasksV1.CreateTaskCommand, command).catch((e: unknown) => e)) as ValidationError;
+    expect(error.violations).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'format' })]);
+    const h = natsHeaders();
+    h.set(Headers.IdempotencyKey, 'x'.repeat(256));
+    const msg = await nats.nc.request(
+      commandSubject(tasksV1.CreateTaskCommand.context, tasksV1.CreateTaskCommand.name, nats.prefix),
+      toBinary(
+        tasksV1.CreateTaskCommand.command,
+        create(tasksV1.CreateTaskCommand.command, { actor: staff, type: 'instance.deploy', target }),
+      ),
+      { headers: h, timeout: 5_000 },
+    );
+    expect(msg.json<{ code: string; violations: { field: string }[] }>()).toMatchObject({
+      code: 'validation',
+      violations: [{ field: 'Idempotency-Key' }],
+    });
   });
 });
