@@ -25,6 +25,12 @@ export interface Decider<S, C extends { now: Date }, E extends Message> {
 export interface IdempotentCreate {
   key: string;
   eventId: (index: number) => string;
+  /**
+   * False for a keyed command to an aggregate that exists already (an action
+   * dispatch): its handler recognises its earlier result itself, and here the
+   * key only gives the event ids. Default true.
+   */
+  creates?: boolean;
 }
 
 /** The key named a creation already made by a different request (409: the same key must carry the same request). */
@@ -53,7 +59,7 @@ export function handleCommand<S, C extends { now: Date }, E extends Message>(
   const evolver = { initialState: decider.initialState, evolve: (s: S, e: { data: unknown }) => decider.evolve(s, e.data as E) };
   return withConcurrencyRetry(async () => {
     const { state, version } = await deps.store.load(ref, evolver);
-    if (idempotent && version > 0) {
+    if (idempotent && idempotent.creates !== false && version > 0) {
       const [first] = await deps.store.read(ref);
       if (first?.id === idempotent.eventId(0)) return { events: [], version, replayed: true };
       throw new IdempotencyKeyReused(

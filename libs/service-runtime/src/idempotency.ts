@@ -14,7 +14,7 @@ export function uuidFromHash(...parts: string[]): string {
 }
 
 export interface CreationIds {
-  /** The new aggregate's id: derived from (actor, command type, key) when the command has a key, else fresh. */
+  /** The new aggregate's (or, with `within`, the new thing's, e.g. a dispatch's) id: derived from (actor, command type, key) when the command has a key, else fresh. */
   aggregateId: string;
   /** For handleCommand: the event ids derived from the key and the request, and the check for a retry. */
   idempotent: IdempotentCreate | undefined;
@@ -33,11 +33,16 @@ export function creationIds<C extends DescMessage>(
   command: MessageShape<C> & { actor?: Actor | undefined },
   meta: CommandMeta,
   newId: () => string,
+  /** For a command to an existing aggregate: its id, so one key on two aggregates names two requests (and two new ids). */
+  within?: string,
 ): CreationIds {
   const key = meta.idempotencyKey;
   if (!key) return { aggregateId: newId(), idempotent: undefined };
-  const scope = [String(command.actor?.kind ?? ''), command.actor?.userId ?? '', meta.commandType ?? schema.typeName, key];
+  const scope = [String(command.actor?.kind ?? ''), command.actor?.userId ?? '', meta.commandType ?? schema.typeName, key, within ?? ''];
   const request = createHash('sha256').update(toJsonString(schema, command)).digest('hex');
   const aggregateId = uuidFromHash('aggregate', ...scope);
-  return { aggregateId, idempotent: { key, eventId: (index) => uuidFromHash('event', aggregateId, request, String(index)) } };
+  return {
+    aggregateId,
+    idempotent: { key, eventId: (index) => uuidFromHash('event', aggregateId, request, String(index)), creates: within === undefined },
+  };
 }

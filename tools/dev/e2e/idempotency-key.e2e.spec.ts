@@ -102,6 +102,28 @@ describe('Idempotency-Key on creating POSTs', () => {
     expect(await stored(provisioningV1.PanelServerRegisteredSchema.typeName)).toEqual(before);
   });
 
+  it('an action dispatch with a key: a retry answers the same dispatch (one job), another action under the key is a 409, another service is its own', async () => {
+    const ps = (await post('/api/panel-servers', { ...panel, name: 'for actions' })).body.id as string;
+    const one = (await post('/api/services', service(ps, 'one.example.com'))).body.id as string;
+    const two = (await post('/api/services', service(ps, 'two.example.com'))).body.id as string;
+    const key = { 'idempotency-key': `act-${uuidv7()}` };
+    const first = await post(`/api/services/${one}/actions`, { action: 'create' }, key);
+    expect(first.status).toBe(202);
+    // No worker runs here, so the job is still running: without the key a second dispatch would be refused as such.
+    const again = await post(`/api/services/${one}/actions`, { action: 'create' }, key);
+    expect(again).toEqual(first);
+    expect((await post(`/api/services/${one}/actions`, { action: 'create' })).status).toBe(409);
+    expect(await stored(provisioningV1.ActionDispatchedSchema.typeName)).toEqual([expect.stringContaining(one)]);
+
+    const other = await post(`/api/services/${one}/actions`, { action: 'terminate' }, key);
+    expect(other.status).toBe(409);
+    expect(other.body.message).toMatch(/Idempotency-Key .* already used for a different request/);
+
+    const elsewhere = await post(`/api/services/${two}/actions`, { action: 'create' }, key);
+    expect(elsewhere.status).toBe(202);
+    expect(elsewhere.body.dispatchId).not.toBe(first.body.dispatchId);
+  });
+
   it('without a key, as before: each POST makes a new record', async () => {
     const first = await post('/api/panel-servers', { ...panel, name: 'unkeyed' });
     const second = await post('/api/panel-servers', { ...panel, name: 'unkeyed' });

@@ -61,6 +61,7 @@ export class ServicesController extends ListController(servicesResource, Provisi
     const by = `${req.principal!.email} (${req.principal!.via === 'session' ? 'console' : 'API'})`;
     const result = await this.commands.send(provisioningV1.DispatchActionCommand, {
       ...commandActor(req),
+      ...idempotencyKeyOf(req),
       serviceId: id,
       action: provisioningV1.provisioningActionByName[action],
       reason: reason || `${action === 'suspend' ? 'suspended' : `${action}d`} by ${by}`,

@@ -1,11 +1,14 @@
 import { provisioningV1 } from '@opsledger/contracts';
 import { actorSchema, type CommandHandler, opaqueIdSchema } from '@opsledger/messaging';
-import { commandContext } from '@opsledger/service-runtime';
+import { commandContext, creationIds } from '@opsledger/service-runtime';
+import { IdempotencyKeyReused } from '@opsledger/eventstore';
+import { serviceRef } from '../domain/refs';
 import { z } from 'zod';
 import { executeServiceCommand } from './execute-service-command';
 import type { RegisterServiceDeps } from './register-service.handler';
 
 const { ProvisioningAction: A } = provisioningV1;
+type ActionDispatched = provisioningV1.ActionDispatched;
 
 export const dispatchActionSchema = z.object({
   actor: actorSchema,
@@ -29,12 +32,30 @@ export function dispatchActionHandler(
     definition: provisioningV1.DispatchActionCommand,
     schema: dispatchActionSchema,
     async handle(command, meta) {
-      const dispatchId = deps.newId();
+      // With an Idempotency-Key the dispatch id comes from it (and the service): a retry finds the job it started.
+      const { aggregateId: dispatchId, idempotent } = creationIds(
+        provisioningV1.DispatchActionCommand.command,
+        command,
+        meta,
+        deps.newId,
+        command.serviceId,
+      );
+      if (idempotent) {
+        const earlier = (await deps.store.read(serviceRef(command.serviceId))).find(
+          (e) => e.data.$typeName === 'platform.provisioning.v1.ActionDispatched' && (e.data as ActionDispatched).dispatchId === dispatchId,
+        );
+        if (earlier?.id === idempotent.eventId(0)) return { serviceId: command.serviceId, dispatchId };
+        if (earlier)
+          throw new IdempotencyKeyReused(
+            `Idempotency-Key ${JSON.stringify(idempotent.key)} was already used for a different request; send a new key for a new request`,
+          );
+      }
       await executeServiceCommand(
         deps,
         command.serviceId,
         { kind: 'DispatchAction', dispatchId, action: command.action, reason: command.reason ?? '', now: deps.now() },
         commandContext(command, meta),
+        idempotent,
       );
       return { serviceId: command.serviceId, dispatchId };
     },
