@@ -3,7 +3,7 @@ import { ContextServiceModule } from '@opsledger/service-runtime';
 import { createLogger } from '@opsledger/telemetry';
 import { v7 as uuidv7 } from 'uuid';
 import { loginsCommandHandlers } from './commands';
-import { IpLocator } from './geo/locator';
+import { collectLoadingGarbage, IpLocator } from './geo/locator';
 import type { LoginsConfig } from './logins.config';
 import { attemptsProjection } from './projections/attempts.projection';
 import { securitySettingsProjection } from './projections/security-settings.projection';
@@ -23,7 +23,12 @@ export const LoginsModule = {
       parts: ({ store, nc, db, schema }) => {
         const logger = createLogger('logins', config.LOG_LEVEL);
         const locator = IpLocator.load();
-        logger.info({ databases: locator.databases }, 'ip databases loaded');
+        collectLoadingGarbage();
+        const memory = process.memoryUsage();
+        logger.info(
+          { databases: locator.databases, rssMb: Math.round(memory.rss / 2 ** 20), heapUsedMb: Math.round(memory.heapUsed / 2 ** 20) },
+          'ip databases loaded',
+        );
         const privateDb = db.withSchema(schema);
         return {
           handlers: loginsCommandHandlers({ store, newId: uuidv7, now: () => new Date() }),

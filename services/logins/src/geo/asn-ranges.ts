@@ -38,13 +38,12 @@ export class AsnRanges {
       let i = orgIndex.get(name);
       if (i === undefined) {
         i = orgs.length;
-        // Read as latin1 (one pass, no copy of the file): the few names with other characters are decoded here, once each.
-        orgs.push(/[\x80-\xff]/.test(name) ? Buffer.from(name, 'latin1').toString('utf8') : name);
+        orgs.push(name);
         orgIndex.set(name, i);
       }
       return i;
     };
-    const text4 = readFileSync(ipv4NumCsv, 'latin1');
+    const text4 = readFileSync(ipv4NumCsv);
     const n4 = countLines(text4);
     const v4 = { start: new Uint32Array(n4), end: new Uint32Array(n4), asn: new Uint32Array(n4), org: new Uint32Array(n4) };
     let i = 0;
@@ -54,7 +53,7 @@ export class AsnRanges {
       v4.asn[i] = Number(asn);
       v4.org[i++] = org(name);
     });
-    const text6 = readFileSync(ipv6NumCsv, 'latin1');
+    const text6 = readFileSync(ipv6NumCsv);
     const n6 = countLines(text6);
     const v6 = {
       startHi: new BigUint64Array(n6),
@@ -126,30 +125,38 @@ export class AsnRanges {
   }
 }
 
-function countLines(text: string): number {
+const NL = 0x0a;
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+
+function countLines(bytes: Buffer): number {
   let n = 0;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) n++;
-  return text.length && !text.endsWith('\n') ? n + 1 : n;
+  for (let at = bytes.indexOf(NL); at >= 0; at = bytes.indexOf(NL, at + 1)) n++;
+  return bytes.length && bytes[bytes.length - 1] !== NL ? n + 1 : n;
 }
 
 /**
- * The files' rows, `start,end,asn,organisation`, without building arrays of
- * them: the organisation (the only field that may be quoted, with doubled
- * quotes inside) is the rest of the line. Names come back as
- * latin1 text, decoded by the caller.
+ * The files' rows, `start,end,asn,organisation`, read from the bytes without
+ * turning the file into one big string: only each organisation (the rest of
+ * the line; quoted when it holds a comma, with doubled quotes inside) and the
+ * numbers become strings, so nothing keeps the 20 MB file alive once loaded.
  */
-function forEachRow(text: string, row: (start: string, end: string, asn: string, organisation: string) => void) {
+function forEachRow(bytes: Buffer, row: (start: string, end: string, asn: string, organisation: string) => void) {
   let at = 0;
-  while (at < text.length) {
-    let eol = text.indexOf('\n', at);
-    if (eol < 0) eol = text.length;
-    const c1 = text.indexOf(',', at);
-    const c2 = text.indexOf(',', c1 + 1);
-    const c3 = text.indexOf(',', c2 + 1);
+  while (at < bytes.length) {
+    let eol = bytes.indexOf(NL, at);
+    if (eol < 0) eol = bytes.length;
+    const c1 = bytes.indexOf(COMMA, at);
+    const c2 = bytes.indexOf(COMMA, c1 + 1);
+    const c3 = bytes.indexOf(COMMA, c2 + 1);
     if (c1 > 0 && c3 > 0 && c3 < eol) {
-      let name = text.slice(c3 + 1, eol).replace(/\r$/, '');
-      if (name.startsWith('"') && name.endsWith('"')) name = name.slice(1, -1).replaceAll('""', '"');
-      row(text.slice(at, c1), text.slice(c1 + 1, c2), text.slice(c2 + 1, c3), name);
+      let end = eol;
+      if (bytes[end - 1] === 0x0d) end--;
+      const name =
+        bytes[c3 + 1] === QUOTE && bytes[end - 1] === QUOTE
+          ? bytes.toString('utf8', c3 + 2, end - 1).replaceAll('""', '"')
+          : bytes.toString('utf8', c3 + 1, end);
+      row(bytes.toString('latin1', at, c1), bytes.toString('latin1', c1 + 1, c2), bytes.toString('latin1', c2 + 1, c3), name);
     }
     at = eol + 1;
   }
