@@ -32,8 +32,12 @@ beforeAll(async () => {
     await migrateToLatest(pgdb.db, pgdb.schema, p.migrations!, `migrations_${p.name}`);
   await seedTasks(pgdb.db, pgdb.schema, 1, ROWS, ROWS);
   await seedProvisioningLog(pgdb.db, pgdb.schema, 1, ROWS, ROWS);
-  await sql`analyze ${sql.table(`${pgdb.schema}.task`)}`.execute(pgdb.db);
-  await sql`analyze ${sql.table(`${pgdb.schema}.provisioning_log`)}`.execute(pgdb.db);
+  // Statistics from every row, not a random sample: the planner's estimates (and so the plans checked) are the same each run.
+  await pgdb.db.transaction().execute(async (trx) => {
+    await sql`set local default_statistics_target = 1000`.execute(trx);
+    await sql`analyze ${sql.table(`${pgdb.schema}.task`)}`.execute(trx);
+    await sql`analyze ${sql.table(`${pgdb.schema}.provisioning_log`)}`.execute(trx);
+  });
   pool = new pg.Pool({ connectionString: testEnv.databaseUrl, max: 2 });
   logged = new Kysely<any>({ dialect: new PostgresDialect({ pool }), log: (e) => void captured.push(e.query) }).withSchema(pgdb.schema);
 });
