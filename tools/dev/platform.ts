@@ -41,6 +41,8 @@ export async function startPlatform(options: PlatformOptions = {}) {
     EMAIL_SES_ENDPOINT: sesUrl,
     EMAIL_SES_ACCESS_KEY_ID: SES_SIM_CREDENTIALS.accessKeyId,
     EMAIL_SES_SECRET_ACCESS_KEY: SES_SIM_CREDENTIALS.secretAccessKey,
+    // As deployed: every command signed, every service checking (a test's own key).
+    COMMAND_SIGNING_KEY: `platform-test-command-signing-key-${nats.prefix}`,
   };
 
   const manifest = servedProcesses(readManifest());

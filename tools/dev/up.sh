@@ -11,6 +11,8 @@ setup_all
 cd "$ROOT"
 mkdir -p "$DATA/logs"
 export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
+# Every process signs its commands with this and every service checks it (a development default; k8s takes it from a secret).
+export COMMAND_SIGNING_KEY="${COMMAND_SIGNING_KEY:-dev-only-command-signing-key-not-for-production}"
 pids=()
 cleanup() {
   ((${#pids[@]})) && kill -TERM "${pids[@]}" 2>/dev/null

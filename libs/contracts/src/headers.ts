@@ -26,6 +26,9 @@ export const Headers = {
    * (with the actor and command type): a retry finds the first result. Optional.
    */
   IdempotencyKey: 'Ops-Idempotency-Key',
+  /** When the sender signed the command (ms since the epoch), and the HMAC-SHA256 over its actor, source, correlation id, type and that time. */
+  SignedAt: 'Ops-Signed-At',
+  Signature: 'Ops-Signature',
   /** On a command reply: `ok` or `error`. */
   Status: 'Ops-Status',
 } as const;

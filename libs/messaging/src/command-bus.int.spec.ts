@@ -1,9 +1,12 @@
-import { tasksV1 } from '@opsledger/contracts';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { ActorKind, commandSubject, Headers, tasksV1 } from '@opsledger/contracts';
 import { createTestNats, type TestNats } from '@opsledger/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CommandClient, CorrelationIdKey } from './command-client';
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from './command-errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from './command-errors';
+import { commandSignature, SIGNATURE_MAX_AGE_MS } from './command-signature';
 import { type CommandMeta, serveCommands } from './command-server';
 
 let nats: TestNats;
@@ -72,5 +75,95 @@ describe('commands over NATS request/reply', () => {
   it('no service listening is UnavailableError, not a hang', async () => {
     const error = await client.send(tasksV1.RetryTaskCommand, { taskId: 't1' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnavailableError);
+  });
+});
+
+describe('signed commands (COMMAND_SIGNING_KEY)', () => {
+  const key = 'test-command-signing-key-0123456789abcdef';
+  const signedPrefix = () => `${nats.prefix}signed`;
+  const handled: string[] = [];
+  const staff = { userId: 'admin-1', kind: ActorKind.STAFF };
+
+  beforeAll(() => {
+    serveCommands(
+      nats.nc,
+      [
+        {
+          definition: tasksV1.CancelTaskCommand,
+          schema: z.object({ taskId: z.string().min(1) }),
+          async handle(command: tasksV1.CancelTask) {
+            handled.push(command.taskId);
+            return { taskId: command.taskId, version: 1n };
+          },
+        },
+      ],
+      { prefix: signedPrefix(), queue: 'signed', signingKey: key },
+    );
+  });
+
+  /** Sends a CancelTask by hand, as any client on the NATS network can, with the headers given. */
+  async function raw(actor: typeof staff, headers: Record<string, string>) {
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(headers)) h.set(k, v);
+    const body = toBinary(tasksV1.CancelTaskCommand.command, create(tasksV1.CancelTaskCommand.command, { actor, taskId: 'forged' }));
+    const reply = await nats.nc.request(
+      commandSubject(tasksV1.CancelTaskCommand.context, tasksV1.CancelTaskCommand.name, signedPrefix()),
+      body,
+      { headers: h, timeout: 2_000 },
+    );
+    return reply.json<{ code: string; message: string }>();
+  }
+
+  it('a command signed with the key is handled; its actor is the one signed', async () => {
+    const signer = new CommandClient(nats.nc, signedPrefix(), 2_000, key);
+    const carried = { [CorrelationIdKey]: 'req-signed-1' };
+    expect(await signer.send(tasksV1.CancelTaskCommand, { ...carried, actor: staff, taskId: 's1' })).toMatchObject({ taskId: 's1' });
+    expect(handled).toEqual(['s1']);
+  });
+
+  it('unsigned, signed with another key, or an actor swapped under a real signature: refused as forbidden, naming why, and not handled', async () => {
+    handled.length = 0;
+    const unsigned = new CommandClient(nats.nc, signedPrefix(), 2_000);
+    const error = await unsigned.send(tasksV1.CancelTaskCommand, { actor: staff, taskId: 'u1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect((error as Error).message).toMatch(/not signed/);
+
+    const wrongKey = new CommandClient(nats.nc, signedPrefix(), 2_000, 'another-key-that-is-not-the-shared-one');
+    const forged = await wrongKey.send(tasksV1.CancelTaskCommand, { actor: staff, taskId: 'w1' }).catch((e: unknown) => e);
+    expect(forged).toBeInstanceOf(ForbiddenError);
+    expect((forged as Error).message).toMatch(/forged or altered/);
+
+    // A signature made for a customer, replayed on a command claiming to be staff.
+    const signedAt = Date.now();
+    const forCustomer = commandSignature(key, {
+      actorKind: ActorKind.CUSTOMER,
+      actorId: 'alice',
+      source: 0,
+      correlationId: '',
+      commandType: tasksV1.CancelTaskCommand.command.typeName,
+      signedAt,
+    });
+    expect(await raw(staff, { [Headers.SignedAt]: String(signedAt), [Headers.Signature]: forCustomer })).toEqual({
+      code: 'forbidden',
+      message: expect.stringMatching(/forged or altered/),
+    });
+    expect(handled).toEqual([]);
+  });
+
+  it('a genuine signature older than the allowed age is refused as stale', async () => {
+    const signedAt = Date.now() - SIGNATURE_MAX_AGE_MS - 5_000;
+    const fields = {
+      actorKind: staff.kind,
+      actorId: staff.userId,
+      source: 0,
+      correlationId: '',
+      commandType: tasksV1.CancelTaskCommand.command.typeName,
+    };
+    const old = commandSignature(key, { ...fields, signedAt });
+    expect(await raw(staff, { [Headers.SignedAt]: String(signedAt), [Headers.Signature]: old })).toEqual({
+      code: 'forbidden',
+      message: expect.stringMatching(/stale/),
+    });
+    expect(handled).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { headers as natsHeaders, type NatsConnection, RequestError, TimeoutError
 import { type CommandDefinition, commandSubject, Headers } from '@opsledger/contracts';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import { CommandError, type CommandErrorBody, UnavailableError, ValidationError } from './command-errors';
+import { commandSignature } from './command-signature';
 
 /**
  * Put on a command's init object (a symbol key, so it never clashes with a
@@ -63,6 +64,12 @@ export class CommandClient {
     private readonly nc: NatsConnection,
     private readonly prefix = '',
     private readonly timeoutMs = 10_000,
+    /**
+     * COMMAND_SIGNING_KEY: when there is one, every command is signed so the service can trust its actor.
+     * By default the process's own (every process's config schema checks it at start), so each client of
+     * a deployment signs — the gateway, a service's, the CLI's and the seed's alike.
+     */
+    private readonly signingKey: string | undefined = process.env.COMMAND_SIGNING_KEY || undefined,
   ) {}
 
   async send<C extends DescMessage, R extends DescMessage>(
@@ -89,9 +96,27 @@ export class CommandClient {
     propagation.inject(otelContext.active(), carrier);
     for (const [key, value] of Object.entries(carrier)) h.set(key, value);
 
+    const message = create(definition.command, command);
+    if (this.signingKey) {
+      const signedAt = Date.now();
+      const { actor, source } = message as { actor?: { kind: number; userId: string }; source?: number };
+      h.set(Headers.SignedAt, String(signedAt));
+      h.set(
+        Headers.Signature,
+        commandSignature(this.signingKey, {
+          actorKind: actor?.kind ?? 0,
+          actorId: actor?.userId ?? '',
+          source: source ?? 0,
+          correlationId: h.get(Headers.CorrelationId),
+          commandType: definition.command.typeName,
+          signedAt,
+        }),
+      );
+    }
+
     let reply;
     try {
-      reply = await this.nc.request(subject, toBinary(definition.command, create(definition.command, command)), {
+      reply = await this.nc.request(subject, toBinary(definition.command, message), {
         timeout: this.timeoutMs,
         headers: h,
       });

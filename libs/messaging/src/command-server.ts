@@ -4,7 +4,8 @@ import { type CommandDefinition, commandSubject, Headers } from '@opsledger/cont
 import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { IDEMPOTENCY_KEY_RULE, isClientIp, isCorrelationId, isIdempotencyKey } from './command-client';
-import { CommandError, ValidationError } from './command-errors';
+import { CommandError, ForbiddenError, ValidationError } from './command-errors';
+import { signatureProblem } from './command-signature';
 import { validate } from './validation';
 
 export interface CommandMeta {
@@ -33,6 +34,8 @@ export interface ServeOptions {
   /** Instances of one service share a queue group, so each command is handled once. */
   queue: string;
   onError?: (error: unknown, subject: string) => void;
+  /** COMMAND_SIGNING_KEY: when given, a command whose signature is missing, forged or stale is refused (forbidden) before it is handled. */
+  signingKey?: string;
 }
 
 const tracer = trace.getTracer('@opsledger/messaging');
@@ -61,6 +64,7 @@ async function answer(handler: CommandHandler, msg: Msg, subject: string, option
   await tracer.startActiveSpan(`command ${handler.definition.name}`, { kind: SpanKind.SERVER }, parent, async (span) => {
     try {
       const command = decode(handler, msg);
+      if (options.signingKey) verifySignature(options.signingKey, handler, command, msg);
       validate(handler.schema, command);
       const idempotencyKey = msg.headers?.get(Headers.IdempotencyKey) || undefined;
       if (idempotencyKey !== undefined && !isIdempotencyKey(idempotencyKey))
@@ -92,6 +96,23 @@ async function answer(handler: CommandHandler, msg: Msg, subject: string, option
       span.end();
     }
   });
+}
+
+function verifySignature(key: string, handler: CommandHandler, command: object, msg: Msg): void {
+  const { actor, source } = command as { actor?: { kind: number; userId: string }; source?: number };
+  const problem = signatureProblem(
+    key,
+    {
+      actorKind: actor?.kind ?? 0,
+      actorId: actor?.userId ?? '',
+      source: source ?? 0,
+      correlationId: msg.headers?.get(Headers.CorrelationId) ?? '',
+      commandType: handler.definition.command.typeName,
+    },
+    msg.headers?.get(Headers.SignedAt) || undefined,
+    msg.headers?.get(Headers.Signature) || undefined,
+  );
+  if (problem) throw new ForbiddenError(`refused ${handler.definition.name}: ${problem}`);
 }
 
 function decode(handler: CommandHandler, msg: Msg) {

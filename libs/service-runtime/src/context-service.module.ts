@@ -97,6 +97,8 @@ class ContextServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
       prefix: config.OPSLEDGER_PREFIX,
       queue: context,
       onError: (error, subject) => this.log.error({ err: error, subject }, 'command failed'),
+      // Set in a deployment: a command whose actor is not signed with the shared key is refused.
+      signingKey: config.COMMAND_SIGNING_KEY,
     });
     const jsm = await jetstreamManager(this.nc);
     const runnerDeps = {

@@ -39,6 +39,12 @@ export const baseConfigSchema = z.object({
   /** Interface the health (and, for the gateway, API) server binds: 0.0.0.0 in a container. */
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  /**
+   * Shared by every process: commands are signed with it (HMAC-SHA256 over actor, source, correlation id,
+   * type and time) and a service refuses a command whose signature is missing, forged or stale. Unset:
+   * commands are neither signed nor checked (tests; `up.sh` and k8s set it).
+   */
+  COMMAND_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type BaseConfig = z.output<typeof baseConfigSchema>;
