@@ -45,6 +45,12 @@ export const baseConfigSchema = z.object({
    * commands are neither signed nor checked (tests; `up.sh` and k8s set it).
    */
   COMMAND_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The process's own NATS user and password (deploy/nats/permissions.conf says what each may do); unset: none. */
+  NATS_USER: z
+    .string()
+    .regex(/^[a-z]+$/, 'must be lower-case letters, e.g. tasks')
+    .optional(),
+  NATS_PASSWORD: z.string().min(1).optional(),
 });
 
 export type BaseConfig = z.output<typeof baseConfigSchema>;

@@ -23,16 +23,23 @@ export async function freePort(): Promise<number> {
  * directory, so a test can stop and restart it without touching the shared
  * server other tests use.
  */
+export interface NatsServerOptions {
+  /** A nats-server configuration file (e.g. deploy/nats/permissions.conf), and the environment it reads. */
+  config?: string;
+  env?: Record<string, string>;
+}
+
 export class NatsServerProcess {
   private child: ChildProcess | undefined;
 
   private constructor(
     readonly port: number,
     readonly storeDir: string,
+    private readonly options: NatsServerOptions = {},
   ) {}
 
-  static async start(): Promise<NatsServerProcess> {
-    const server = new NatsServerProcess(await freePort(), mkdtempSync(join(tmpdir(), 'opsledger-nats-')));
+  static async start(options: NatsServerOptions = {}): Promise<NatsServerProcess> {
+    const server = new NatsServerProcess(await freePort(), mkdtempSync(join(tmpdir(), 'opsledger-nats-')), options);
     await server.startProcess();
     return server;
   }
@@ -62,12 +69,17 @@ export class NatsServerProcess {
   }
 
   private async startProcess(): Promise<void> {
-    this.child = spawn(testEnv.natsServerBin, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
-      stdio: 'ignore',
+    const config = this.options.config ? ['-c', this.options.config] : [];
+    this.child = spawn(testEnv.natsServerBin, [...config, '-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...this.options.env },
     });
+    // What it said on the way out, for the error: a config it cannot read, a port in use.
+    let said = '';
+    this.child.stderr?.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-2_000)));
     for (let i = 0; i < 200; i++) {
       if (await canConnect(this.port)) return;
-      if (this.child.exitCode !== null) throw new Error(`nats-server exited with ${this.child.exitCode}`);
+      if (this.child.exitCode !== null) throw new Error(`nats-server exited with ${this.child.exitCode}: ${said.trim()}`);
       await sleep(25);
     }
     throw new Error(`nats-server did not listen on ${this.port}`);
