@@ -106,7 +106,10 @@ describe('one Temporal Schedule per job', () => {
     expect(tick.finished).toMatchObject({ result: schedulerV1.RunResult.SUCCEEDED });
     expect(tick.finished.output).toMatch(/^\d\d:\d\d:\d\d tick$/);
     await sleep(2_000);
-    expect(await h.runs('test.minutely-a')).toEqual([]);
+    // A run Temporal started for a boundary before the pause may still be recorded after it (seen under CI load):
+    // only the boundaries after the pause must not run.
+    const afterPause = (await h.runs('test.minutely-a')).filter((r) => timestampDate(r.started.scheduledAt!).getTime() > pausedAt);
+    expect(afterPause).toEqual([]);
 
     await h.client.send(schedulerV1.ResumeJobCommand, { actor: staff, jobId: 'test.minutely-a', note: 'done' });
     for (let i = 0; (await handle.describe()).state.paused; i++) {

@@ -94,6 +94,10 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 
 
 it('lists each job with its plain-English schedule, next run and health computed from the facts', async () => {
   const minute = 60_000;
+  // healthy.job (every two minutes) ran 5 s ago: its next boundary must be well ahead of the reads below, or it
+  // is rightly overdue (seen in CI near an even minute). Start between 10 s and 80 s into a two-minute cycle.
+  const intoCycle = Date.now() % (2 * minute);
+  if (intoCycle < 10_000 || intoCycle > 80_000) await sleep((2 * minute - intoCycle + 10_000) % (2 * minute));
   const now = Date.now();
   // Registered an hour ago, due every minute, never ran: the silent scheduler.
   await register('silent.job', '* * * * *', new Date(now - 60 * minute));
