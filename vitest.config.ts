@@ -22,6 +22,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: [`${roots}/**/*.e2e.spec.ts`],
+          // Builds the processes the test platform starts (node dist/<name>/main.mjs, as deployed).
+          globalSetup: ['tools/dev/e2e-build.setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           pool: 'forks',

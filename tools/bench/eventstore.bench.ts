@@ -4,18 +4,17 @@
 //   projector apply into Postgres                     vs  raw COPY into the same table shape (rows built beforehand,
 //                                                         sent in 4 MB chunks; checked against psql \copy of the same rows)
 //   the real projections (task list with its log lines, provisioning log) beside the synthetic one
-//   event → visible through the API at a sustained 1,000 events/s (a gateway in this process): p50/p99
+//   event → visible through the API at a sustained 1,000 events/s (a gateway process of its own): p50/p99
 // Prints figures; never fails on a number.   BENCH_EVENTS=100000 BENCH_SUSTAIN_SECONDS=10 npm run bench
 import { aggregateSubject, eventRegistry, streamName } from '@opsledger/contracts';
 import { encodeEvent, ensureEventStream, EventStore, type NewEvent, ProjectionRunner } from '@opsledger/eventstore';
-import { createTestDatabase, createTestNats, testEnv } from '@opsledger/testing';
+import { createTestDatabase, createTestNats, freePort, ServiceProcess, testEnv } from '@opsledger/testing';
 import {
   dropContextSchemas,
   identityDb,
   provisioningLogProjection,
   seedAccounts,
   signIn,
-  startTestGateway,
   taskListProjection,
 } from '@opsledger/gateway/testing';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
@@ -158,13 +157,21 @@ try {
   const sustained = await sustainedLatency(Number(process.env.BENCH_SUSTAIN_SECONDS ?? 10));
 
   console.log(formatRow(rawPublish));
-  console.log(formatRow(append, rawPublish, 'target ≥ 50 %'));
+  console.log(formatRow(append, rawPublish, `target ≥ 50 % (${rate(append) / rate(rawPublish) >= 0.5 ? 'met' : 'not met'})`));
   console.log('  (no nats CLI on this machine: the publish limit is not cross-checked with `nats bench`)');
   console.log(formatRow(copy));
   if (psqlCopy) console.log(formatRow(psqlCopy, copy));
   else console.log('  (psql not found: the COPY limit is not cross-checked with \\copy)');
   console.log(formatRow(consume));
-  console.log(formatRow(apply, copy, `target ≥ 50 % and ≥ 20,000/s (${rate(apply) >= 20_000 ? 'met' : 'not met'})`));
+  // Each half of the target judged on its own: a rate past 20,000/s does not make up for the share of COPY.
+  const applyShare = rate(apply) / rate(copy);
+  console.log(
+    formatRow(
+      apply,
+      copy,
+      `target ≥ 50 % (${applyShare >= 0.5 ? 'met' : 'not met'}) and ≥ 20,000/s (${rate(apply) >= 20_000 ? 'met' : 'not met'})`,
+    ),
+  );
   console.log(formatRow({ ...apply, name: '  same, against the consume limit' }, consume));
   for (const f of real) {
     console.log(formatRow(f, copy));
@@ -172,7 +179,8 @@ try {
   }
   console.log(
     `\nsustained ${sustained.rate.toLocaleString('en-US')} events/s for ${sustained.seconds} s, task created → listed by GET /api/tasks: ` +
-      `p50 ${sustained.p50} ms, p99 ${sustained.p99} ms (${sustained.seen} of ${sustained.sent} seen; the API polled every ~20 ms)`,
+      `p50 ${sustained.p50} ms, p99 ${sustained.p99} ms (${sustained.seen} of ${sustained.sent} seen; the API polled every ~5 ms); ` +
+      `target p99 < 50 ms (${sustained.p99 < 50 ? 'met' : 'not met'})`,
   );
   console.log(`\nprojected rows: ${counted[0]!.n.toLocaleString('en-US')} of ${events.toLocaleString('en-US')}`);
 } finally {
@@ -271,10 +279,20 @@ async function sustainedLatency(seconds: number) {
   const perSecond = 1_000;
   const sNats = await createTestNats();
   const sDb = await createTestDatabase('opsledger-bench-sustained');
-  const gateway = await startTestGateway(sDb, sNats);
+  // The gateway in its own process, as deployed: in this one it would share the event loop with the sender and poller.
+  const port = await freePort();
+  const gateway = ServiceProcess.start('gateway', 'apps/gateway/src/main.ts', {
+    OPSLEDGER_PREFIX: sNats.prefix,
+    NATS_URL: sNats.url,
+    DATABASE_URL: testEnv.databaseUrl,
+    GATEWAY_PORT: String(port),
+    LOG_LEVEL: 'warn',
+  });
+  const url = `http://127.0.0.1:${port}`;
   try {
+    await gateway.waitReady(`${url}/readyz`, 120_000);
     const accounts = await seedAccounts(await identityDb(sDb, sNats.prefix));
-    const { cookie } = await signIn(gateway.url, accounts.admin.email, accounts.password);
+    const { cookie } = await signIn(url, accounts.admin.email, accounts.password);
     await ensureEventStream(sNats.jsm, 'tasks', { prefix: sNats.prefix });
     const store = new EventStore(sNats.js, sNats.jsm, eventRegistry, sNats.prefix);
     const sentAt = new Map<string, number>();
@@ -288,7 +306,7 @@ async function sustainedLatency(seconds: number) {
       let watermark = new Date(0).toISOString();
       while ((sending || seenAt.size < total) && performance.now() < deadline) {
         const filter = encodeURIComponent(JSON.stringify({ userId: 'sustained', createdAt_gte: watermark }));
-        const res = await fetch(`${gateway.url}/api/tasks?filter=${filter}&sort=["createdAt","ASC"]&range=[0,499]`, {
+        const res = await fetch(`${url}/api/tasks?filter=${filter}&sort=["createdAt","ASC"]&range=[0,499]`, {
           headers: { cookie },
         });
         const now = performance.now();
@@ -296,7 +314,7 @@ async function sustainedLatency(seconds: number) {
           if (!seenAt.has(t.id)) seenAt.set(t.id, now);
           if (t.createdAt > watermark) watermark = t.createdAt;
         }
-        await sleep(20);
+        await sleep(5);
       }
     })();
     const start = performance.now();
@@ -327,7 +345,7 @@ async function sustainedLatency(seconds: number) {
     const pctl = (p: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? NaN);
     return { rate: Math.round(total / sendSeconds), seconds, sent: total, seen: lat.length, p50: pctl(50), p99: pctl(99) };
   } finally {
-    await gateway.close();
+    await gateway.stop();
     await dropContextSchemas(sDb, sNats.prefix);
     await sNats.dispose();
     await sDb.dispose();

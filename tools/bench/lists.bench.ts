@@ -65,7 +65,8 @@ try {
     for (const { name } of indexes) await sql`drop index ${sql.table(`${schema}.${name}`)}`.execute(pgdb.db);
     for (let from = 1; from <= rows; from += CHUNK) await seed(pgdb.db, schema, from, Math.min(rows, from + CHUNK - 1), rows);
     for (const { def } of indexes) await sql.raw(def).execute(pgdb.db);
-    await sql`vacuum analyze ${sql.table(`${schema}.${table}`)}`.execute(pgdb.db);
+    // Every table of the read model (the Provisioning Log's search subjects too), as autovacuum would have by now.
+    for (const t of projection.tables) await sql`vacuum analyze ${sql.table(`${schema}.${t}`)}`.execute(pgdb.db);
   }
   log(`seeded and indexed in ${((Date.now() - seedStart) / 1000).toFixed(0)} s\n`);
 

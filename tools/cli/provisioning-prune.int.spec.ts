@@ -67,6 +67,11 @@ async function opsledger(...args: string[]) {
 }
 const rows = async () =>
   (await pg.db.withSchema(schema).selectFrom('provisioning_log').select('id').orderBy('id').execute()).map((r) => r.id as string);
+/** The domains the search can find (the projection's subjects table). */
+const searchable = async () =>
+  (await pg.db.withSchema(schema).selectFrom('provisioning_log_subject').select('domain').orderBy('domain').execute()).map(
+    (r) => r.domain as string,
+  );
 const attemptMessages = async () =>
   (await nats.jsm.streams.info(streamName('provisioning', nats.prefix), { subjects_filter: `${nats.prefix}.evt.provisioning.attempt.>` }))
     .state.subjects ?? {};
@@ -98,6 +103,7 @@ it('prune --days=90 removes exactly the entries older than 90 days, from the rea
     await recordAttemptEvent(nats, { id, domain: `${id}.example`, success: age % 2 === 0, at: new Date(Date.now() - age * DAY) });
   await project((ids) => ids.length === 6);
   expect(await rows()).toEqual(['a100', 'b365', 'c91', 'd89', 'e1', 'f0']);
+  expect(await searchable()).toHaveLength(6);
   // The service's own index has them too.
   await expect.poll(indexLag, { timeout: 10_000 }).toBe(0);
 
@@ -113,6 +119,7 @@ it('prune --days=90 removes exactly the entries older than 90 days, from the rea
   // The read model drops the rows when it projects the prune's event.
   await project((ids) => ids.length === 3);
   expect(await rows()).toEqual(['d89', 'e1', 'f0']);
+  expect(await searchable()).toEqual(['d89.example', 'e1.example', 'f0.example']);
   expect(Object.keys(await attemptMessages()).sort()).toEqual(
     ['d89', 'e1', 'f0'].map((id) => `${nats.prefix}.evt.provisioning.attempt.${id}`),
   );

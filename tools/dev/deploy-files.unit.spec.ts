@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { imageRuntime } from './image-runtime';
 import { readManifest, servedProcesses } from './manifest';
+import { NATS_USERS, passwordVariable } from './nats-permissions';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -35,9 +37,31 @@ describe('deploy/Dockerfile', () => {
       ).toEqual([]);
   });
 
-  it('starts the service named by the build argument, as services.manifest.json lists its entry', () => {
+  it('builds the service named by the build argument (its folder, as services.manifest.json lists its entry) and runs the build under plain node', () => {
     for (const p of servedProcesses(readManifest(root))) expect(p.entry).toMatch(/^(services|apps)\/[a-z-]+\/src\/main\.ts$/);
-    expect(dockerfile).toContain('ENV NODE_ENV=production SERVICE_MAIN=${SERVICE}/src/main.ts');
+    expect(dockerfile).toMatch(/^RUN npx tsx tools\/dev\/build\.ts "\$SERVICE" && mv dist\/\* \/service$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build \/service service$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", (".+", )?"--enable-source-maps", "service\/main\.mjs"\]$/m);
+  });
+
+  it('runs every process with the memory settings bench:rss measured, and npm start runs them the same way', () => {
+    const { nodeFlags, env } = imageRuntime(root);
+    expect(nodeFlags).toEqual(['--max-semi-space-size=4', '--enable-source-maps']);
+    expect(env).toEqual({ MALLOC_ARENA_MAX: '2' });
+    const upSh = read('tools/dev/up.sh');
+    expect(upSh).toContain(
+      `main=(env ${Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')} node ${nodeFlags.join(' ')} "dist/$name/main.mjs")`,
+    );
+  });
+
+  it('has no TypeScript compiler and no dev dependency in the runtime image', () => {
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).not.toMatch(/tsx|\.ts\b/);
+    expect(runtime).toMatch(/^COPY --from=runtime-deps \/app\/node_modules node_modules$/m);
+    expect(dockerfile).toMatch(/^FROM node:24-bookworm-slim AS runtime-deps$/m);
+    expect(dockerfile).toMatch(/^RUN npm install --omit=dev /m);
   });
 
   it('keeps dependencies and local state out of the build context', () => {
@@ -72,5 +96,22 @@ describe('k8s/', () => {
       expect(container.env.find((e: { name: string }) => e.name === portVariable)?.value, d.metadata.name).toBe(String(port));
       expect(container.resources.limits.memory).toBeDefined();
     }
+  });
+
+  it('each Deployment connects to NATS as its own user, and the NATS servers run deploy/nats/permissions.conf with every user’s password', () => {
+    const docs = kustomization('k8s/base').resources.flatMap((r) => parseAllDocuments(read(`k8s/base/${r}`)).map((d) => d.toJS()));
+    for (const d of docs.filter((doc) => doc.kind === 'Deployment')) {
+      const env = d.spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: any }[];
+      expect(env.find((e) => e.name === 'NATS_USER')?.value, d.metadata.name).toBe(d.metadata.name);
+      expect(env.find((e) => e.name === 'NATS_PASSWORD')?.valueFrom?.secretKeyRef, d.metadata.name).toEqual({
+        name: 'opsledger-nats',
+        key: d.metadata.name,
+      });
+    }
+    const values = parseAllDocuments(read('k8s/infra/nats-values.yaml'))[0]!.toJS();
+    expect(values.config.merge['00$include']).toBe('permissions.conf');
+    expect(read('k8s/infra/README.md')).toContain('--set-file configMap.merge.data.permissions\\\\.conf=deploy/nats/permissions.conf');
+    for (const user of Object.keys(NATS_USERS))
+      expect(values.container.env[passwordVariable(user)]?.valueFrom?.secretKeyRef, user).toEqual({ name: 'opsledger-nats', key: user });
   });
 });

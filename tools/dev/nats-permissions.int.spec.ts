@@ -13,18 +13,20 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { NATS_USERS, passwordVariable } from './nats-permissions';
 
-const USERS = ['tasks', 'provisioning', 'scheduler', 'email', 'audit', 'logins', 'gateway', 'cli'] as const;
+type User = keyof typeof NATS_USERS;
 // nats-server parses a password from the environment as a config token: one starting with a digit would not parse.
-const passwords = Object.fromEntries(USERS.map((u) => [u, `p${randomBytes(12).toString('hex')}`])) as Record<
-  (typeof USERS)[number],
+const passwords = Object.fromEntries(Object.keys(NATS_USERS).map((u) => [u, `p${randomBytes(12).toString('hex')}`])) as Record<
+  User,
   string
 >;
 let server: NatsServerProcess;
 const connections: NatsConnection[] = [];
 
-async function as(user: (typeof USERS)[number], pass = passwords[user]) {
-  const nc = await connectNats({ url: server.url, name: `${user}-test`, user, pass });
+async function as(user: User, pass = passwords[user]) {
+  // The refusals are what these tests provoke: not worth a log line each.
+  const nc = await connectNats({ url: server.url, name: `${user}-test`, user, pass, onServerError: () => undefined });
   connections.push(nc);
   const js = jetstream(nc, { timeout: 2_000 });
   const jsm = await jetstreamManager(nc);
@@ -58,7 +60,7 @@ function okHeaders() {
 beforeAll(async () => {
   server = await NatsServerProcess.start({
     config: join(import.meta.dirname, '../../deploy/nats/permissions.conf'),
-    env: Object.fromEntries(USERS.map((u) => [`${u.toUpperCase()}_NATS_PASSWORD`, passwords[u]])),
+    env: Object.fromEntries(Object.entries(passwords).map(([u, password]) => [passwordVariable(u), password])),
   });
 });
 afterAll(async () => {
@@ -125,4 +127,57 @@ it('a service cannot take another context’s commands: its subscription is refu
 
 it('a wrong password is refused at connect', async () => {
   await expect(connectNats({ url: server.url, name: 'intruder', user: 'tasks', pass: 'guess' })).rejects.toThrow(/Authorization/i);
+});
+
+it('a service cannot purge, reconfigure or delete another context’s stream, nor delete its messages; the owner can purge its own', async () => {
+  const tasks = await as('tasks');
+  const provisioning = await as('provisioning');
+  await ensureEventStream(provisioning.jsm, 'provisioning');
+  const serviceId = uuidv7();
+  await provisioning.store.append(
+    { context: 'provisioning', type: 'service', id: serviceId },
+    [{ id: uuidv7(), data: serviceRegistered(serviceId), occurredAt: new Date() }],
+    0,
+    ctx,
+  );
+  const stream = streamName('provisioning');
+  const before = (await provisioning.jsm.streams.info(stream)).state.messages;
+  expect(before).toBeGreaterThan(0);
+
+  // Reading it, as every projection does, is allowed; and ensuring it (already configured) changes nothing.
+  await ensureEventStream(tasks.jsm, 'provisioning');
+  await expect(tasks.jsm.streams.purge(stream)).rejects.toThrow();
+  const info = await tasks.jsm.streams.info(stream);
+  await expect(tasks.jsm.streams.update(stream, { ...info.config, max_msgs: 1 })).rejects.toThrow();
+  await expect(tasks.jsm.streams.deleteMessage(stream, 1)).rejects.toThrow();
+  await expect(tasks.jsm.streams.delete(stream)).rejects.toThrow();
+  expect((await provisioning.jsm.streams.info(stream)).state.messages).toBe(before);
+  expect((await provisioning.jsm.streams.info(stream)).config.max_msgs).toBe(-1);
+
+  await provisioning.jsm.streams.purge(stream, { filter: `evt.provisioning.service.${serviceId}` });
+  expect((await provisioning.jsm.streams.info(stream)).state.messages).toBe(before - 1);
+});
+
+it('an answer goes back to the asker’s own inbox, which no other process can read', async () => {
+  const gateway = await as('gateway');
+  const tasks = await as('tasks');
+  const provisioning = await as('provisioning');
+  tasks.nc.subscribe('cmd.tasks.ping', {
+    callback: (err, msg) => {
+      if (!err) msg.respond(new TextEncoder().encode('pong'));
+    },
+  });
+  let overheard = 0;
+  const overhear = (err: Error | null) => {
+    if (!err) overheard++;
+  };
+  provisioning.nc.subscribe('_INBOX_gateway.>', { callback: overhear });
+  provisioning.nc.subscribe('_INBOX.>', { callback: overhear });
+  await Promise.all([tasks.nc.flush(), provisioning.nc.flush()]);
+
+  const answer = await gateway.nc.request('cmd.tasks.ping', undefined, { timeout: 2_000 });
+  expect(answer.string()).toBe('pong');
+  expect(answer.subject.startsWith('_INBOX_gateway.')).toBe(true);
+  await provisioning.nc.flush();
+  expect(overheard).toBe(0);
 });

@@ -28,6 +28,38 @@ start() { # name, command...
   say "$name started (log: .data/logs/$name.log)"
 }
 
+# NATS as deployed: a server of the first look's own running deploy/nats/permissions.conf, each process its own
+# user, so one service's credentials cannot touch another context's events. With NATS_URL set, that server is used
+# as it is configured.
+nats_env() { :; }
+if [[ -z "${NATS_URL:-}" ]]; then
+  nats_port=${FIRST_LOOK_NATS_PORT:-4223}
+  # A password per user, made once; only nats-server sees them all, each process only its own.
+  passwords="$DATA/nats-passwords.env"
+  touch "$passwords" && chmod 600 "$passwords"
+  for user in $(sed -n 's/^ *{ user: \([a-z-]*\),.*/\1/p' "$ROOT/deploy/nats/permissions.conf"); do
+    var="${user^^}_NATS_PASSWORD" && var=${var//-/_}
+    grep -q "^$var=" "$passwords" || echo "$var=p$(openssl rand -hex 24)" >>"$passwords"
+  done
+  if port_open 127.0.0.1 "$nats_port"; then
+    say "NATS already answers on 127.0.0.1:$nats_port (a first look still running?)"
+  else
+    mkdir -p "$DATA/nats"
+    start nats env $(<"$passwords") "$(command -v nats-server || echo /usr/sbin/nats-server)" \
+      -c "$ROOT/deploy/nats/permissions.conf" -a 127.0.0.1 -p "$nats_port" -js -sd "$DATA/nats"
+    wait_port 127.0.0.1 "$nats_port" NATS
+  fi
+  export NATS_URL="nats://127.0.0.1:$nats_port"
+  nats_env() { # user: the environment that makes a process connect as that NATS user (none for a simulator)
+    local var="${1^^}_NATS_PASSWORD" password
+    password=$(sed -n "s/^${var//-/_}=//p" "$passwords")
+    if [[ -n $password ]]; then echo "NATS_USER=$1 NATS_PASSWORD=$password"; fi
+  }
+  # The operator CLI (npm run opsledger) finds the first look's NATS and its own user here.
+  echo "NATS_URL=$NATS_URL $(nats_env cli)" | tr ' ' '\n' >"$DATA/first-look.env"
+  chmod 600 "$DATA/first-look.env"
+fi
+
 temporal_host=${TEMPORAL_ADDRESS%:*} temporal_port=${TEMPORAL_ADDRESS##*:}
 if port_open "$temporal_host" "$temporal_port"; then
   say "Temporal already answers on $TEMPORAL_ADDRESS"
@@ -42,13 +74,18 @@ mapfile -t processes < <(node -e '
   for (const p of require("./services.manifest.json").processes)
     console.log([p.name, p.entry, p.portVariable, process.env[p.portVariable] || p.port, p.kind].join(" "));
 ')
+# Every process runs as deployed: built to JavaScript (dist/<name>/main.mjs, prebuilt workflow bundles), no tsx.
+say "building every process (npm run build)"
+tsx tools/dev/build.ts
 for line in "${processes[@]}"; do
-  read -r name entry _ _ kind <<<"$line"
+  read -r name _ _ _ kind <<<"$line"
+  # As the image runs it (deploy/Dockerfile's ENV and CMD; deploy-files.unit.spec.ts keeps the two the same).
+  main=(env MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --enable-source-maps "dist/$name/main.mjs")
   if [[ $kind == app ]]; then
     # Plain HTTP on loopback for the first look: the session cookie cannot be Secure here.
-    COOKIE_SECURE=false CONSOLE_DIST="$ROOT/apps/console/dist" start "$name" tsx "$entry"
+    start "$name" env $(nats_env "$name") COOKIE_SECURE=false CONSOLE_DIST="$ROOT/apps/console/dist" "${main[@]}"
   else
-    start "$name" tsx "$entry"
+    start "$name" env $(nats_env "$name") "${main[@]}"
   fi
 done
 
@@ -65,7 +102,7 @@ for line in "${processes[@]}"; do
   say "$name ready: $url → 200"
 done
 
-tsx tools/dev/seed.ts
+env $(nats_env cli) tsx tools/dev/seed.ts
 
 echo
 echo "Ops Ledger is running."
@@ -79,7 +116,7 @@ node -e '
 cat <<INFO
   Temporal UI       http://$temporal_host:$((temporal_port + 1000))
   PostgreSQL        ${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}  (a schema per context)
-  NATS JetStream    ${NATS_URL:-nats://127.0.0.1:4222}  (a stream per context)
+  NATS JetStream    $NATS_URL  (a stream per context; a user per process: deploy/nats/permissions.conf)
   logs              .data/logs/
 INFO
 $check_only && exit 0

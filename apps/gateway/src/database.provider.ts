@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { createDb } from '@opsledger/db';
 import type { Kysely } from 'kysely';
+import { CsvExport } from './api/list/csv-export';
 import { DATABASE } from './projections/projection.tokens';
 
 @Injectable()
@@ -23,5 +24,6 @@ export function databaseProviders(connectionString: string): Provider[] {
   return [
     { provide: DATABASE, useFactory: () => createDb({ connectionString, applicationName: 'opsledger-gateway', max: POOL_MAX }) },
     DatabaseShutdown,
+    { provide: CsvExport, useFactory: () => new CsvExport(connectionString) },
   ];
 }

@@ -130,6 +130,11 @@ export class EventStore {
     return { state, version: events.at(-1)?.streamSeq ?? 0 };
   }
 
+  /** The aggregate's version (its last event's stream sequence; 0 when it has none) without reading its events. */
+  async version(ref: AggregateRef): Promise<number> {
+    return this.lastSequenceOn(streamName(ref.context, this.prefix), aggregateSubject(ref, this.prefix));
+  }
+
   private async lastSequenceOn(stream: string, subject: string): Promise<number> {
     const msg = await this.jsm.streams.getMessage(stream, { last_by_subj: subject });
     return msg?.seq ?? 0;

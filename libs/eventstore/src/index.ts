@@ -12,3 +12,4 @@ export * from './projection/transient-errors';
 export * from './handle-command';
 export * from './command-actor';
 export * from './domain-errors';
+export * from './purge-indexed-aggregates';

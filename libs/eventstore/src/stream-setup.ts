@@ -35,14 +35,23 @@ export function eventStreamConfig(context: Context, options: EventStreamOptions 
   };
 }
 
-/** Creates the context's stream, or updates it to this config: safe to call at every start. */
+/**
+ * Creates the context's stream, or brings it to this config: safe to call at every start. A stream already as
+ * configured is left alone, so a process that only reads another context's stream needs no right to change it (on
+ * a NATS with per-service users only the owner may: deploy/nats/permissions.conf).
+ */
 export async function ensureEventStream(jsm: JetStreamManager, context: Context, options: EventStreamOptions = {}) {
   const config = eventStreamConfig(context, options);
   try {
     const info = await jsm.streams.info(config.name);
+    if (isConfigured(info.config, config)) return info;
     return await jsm.streams.update(config.name, { ...info.config, ...config });
   } catch (error) {
     if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return jsm.streams.add(config);
     throw error;
   }
+}
+
+function isConfigured(current: StreamConfig, wanted: Partial<StreamConfig>): boolean {
+  return Object.entries(wanted).every(([key, value]) => JSON.stringify(current[key as keyof StreamConfig]) === JSON.stringify(value));
 }

@@ -5,8 +5,9 @@ import { type Context, eventRegistry } from '@opsledger/contracts';
 import { contextSchema, createDb } from '@opsledger/db';
 import { ensureEventStream, EventStore, type Projection, ProjectionRunner } from '@opsledger/eventstore';
 import { type CommandHandler, MessagingModule, NATS_CONNECTION, serveCommands } from '@opsledger/messaging';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { createRequire } from 'node:module';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { PinoLogger } from 'nestjs-pino';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -84,7 +85,7 @@ class ContextServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(DATABASE) private readonly db: Kysely<any>,
-    @Inject(TEMPORAL) private readonly temporal: Client,
+    @Inject(TEMPORAL) private readonly temporal: { client: Client },
     @Inject(SPEC) private readonly spec: ContextServiceSpec,
     @Inject(PinoLogger) private readonly log: PinoLogger,
   ) {}
@@ -92,7 +93,7 @@ class ContextServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap() {
     const { context, config } = this.spec;
     const schema = contextSchema(`${context}_service`, config.OPSLEDGER_PREFIX);
-    const parts = this.spec.parts({ store: this.store, temporal: this.temporal, nc: this.nc, db: this.db, schema });
+    const parts = this.spec.parts({ store: this.store, temporal: this.temporal.client, nc: this.nc, db: this.db, schema });
     this.subscriptions = serveCommands(this.nc, parts.handlers.map(withDomainErrorReplies), {
       prefix: config.OPSLEDGER_PREFIX,
       queue: context,
@@ -122,6 +123,9 @@ class ContextServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     for (const runner of this.runners) await runner.start();
     if (parts.reconcile) this.startReconcile(parts.reconcile);
     if (parts.createWorker && this.spec.runWorker !== false) {
+      // Loaded here, not with the module: a service that runs no worker never loads the worker's native
+      // runtime and bundler (megabytes of resident memory in every process otherwise).
+      const { NativeConnection } = await import('@temporalio/worker');
       const instance = await parts.createWorker(await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
       this.worker = { instance, running: instance.run() };
       this.worker.running.catch((error: unknown) => this.log.error({ err: error }, `${context} worker stopped`));
@@ -203,12 +207,10 @@ export class ContextServiceModule {
         },
         {
           provide: TEMPORAL,
-          // Lazy: the service starts while Temporal is away (its dispatcher waits), and one without workflows never connects.
-          useFactory: () =>
-            new Client({
-              connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }),
-              namespace: config.TEMPORAL_NAMESPACE ?? 'default',
-            }),
+          // Lazy: the service starts while Temporal is away (its dispatcher waits), and one without workflows never loads it.
+          // Held in a plain object: Nest awaits a factory's value and looks for lifecycle hooks on it, and either would
+          // read a property of the client and so make it.
+          useFactory: () => ({ client: lazyTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE ?? 'default') }),
         },
         {
           provide: EventStore,
@@ -224,4 +226,29 @@ export class ContextServiceModule {
       exports: [SPEC, DATABASE, TEMPORAL, EventStore, ContextServiceRuntime],
     };
   }
+}
+
+/**
+ * The Temporal client, made at its first use: a context without workflows (audit, logins) never loads
+ * @temporalio/client (some 20 MB of resident memory), and one with them connects only when it first calls Temporal.
+ */
+function lazyTemporalClient(address: string, namespace: string): Client {
+  let client: Client | undefined;
+  const get = () => {
+    if (!client) {
+      // Synchronous, because the first use is a property read; the package is CommonJS, so require loads it.
+      const { Client: TemporalClient, Connection } = createRequire(import.meta.url)(
+        '@temporalio/client',
+      ) as typeof import('@temporalio/client');
+      client = new TemporalClient({ connection: Connection.lazy({ address }), namespace });
+    }
+    return client;
+  };
+  return new Proxy({} as Client, {
+    get(_, key) {
+      const target = get();
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

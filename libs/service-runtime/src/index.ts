@@ -7,3 +7,4 @@ export * from './command-context';
 export * from './idempotency';
 export * from './domain-error-replies';
 export * from './start-workflow-once';
+export * from './workflow-code';

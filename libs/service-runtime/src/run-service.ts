@@ -27,7 +27,7 @@ export interface ServiceOptions {
  * then flush telemetry and exit.
  */
 export async function runService(options: ServiceOptions): Promise<INestApplication> {
-  const otel = startTelemetry(options.name);
+  const otel = await startTelemetry(options.name);
   const module = await options.module();
   const app = await NestFactory.create(module as never, { ...options.nestOptions, bufferLogs: true });
   app.useLogger(app.get(Logger));

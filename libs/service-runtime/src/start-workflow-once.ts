@@ -1,4 +1,4 @@
-import { type Client, type Workflow, WorkflowExecutionAlreadyStartedError, type WorkflowStartOptions } from '@temporalio/client';
+import type { Client, Workflow, WorkflowStartOptions } from '@temporalio/client';
 
 /**
  * Starts a workflow from an event a dispatcher projects. A replayed event
@@ -9,6 +9,8 @@ export async function startWorkflowOnce<T extends Workflow>(client: Client, work
   try {
     await client.workflow.start(workflow, { ...options, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
   } catch (error) {
+    // Imported here, not at the top: a service that starts no workflow never loads the Temporal client.
+    const { WorkflowExecutionAlreadyStartedError } = await import('@temporalio/client');
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }

@@ -4,7 +4,7 @@ import { afterAll, expect, it } from 'vitest';
 import { createLogger } from './logger';
 import { startTelemetry } from './otel';
 
-const otel = startTelemetry('logger-test');
+const otel = await startTelemetry('logger-test');
 afterAll(() => otel.shutdown());
 
 function capture() {

@@ -18,7 +18,7 @@ it('exports spans and metrics over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
-    const sdk = startTelemetry('otel-test');
+    const sdk = await startTelemetry('otel-test');
     trace.getTracer('test').startActiveSpan('command create-task', (span) => span.end());
     metrics.getMeter('test').createCounter('opsledger.test.count').add(1);
     await sdk.shutdown(); // flushes both pipelines

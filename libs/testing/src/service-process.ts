@@ -3,8 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from './env';
 
 /**
- * A service started the way the dev stack starts it (its own process, its
- * main.ts under tsx), with the environment a test gives it.
+ * A service started the way the dev stack starts it (its own process: its
+ * main.ts under tsx, or its build, dist/<name>/main.mjs, under plain node),
+ * with the environment a test gives it.
  */
 export class ServiceProcess {
   private output = '';
@@ -19,8 +20,10 @@ export class ServiceProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static start(name: string, mainTs: string, env: Record<string, string>): ServiceProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', mainTs], {
+  static start(name: string, main: string, env: Record<string, string>): ServiceProcess {
+    // Built JavaScript runs as the image runs it; TypeScript is compiled by tsx as the process loads it.
+    const args = main.endsWith('.mjs') ? ['--enable-source-maps', main] : ['--import', 'tsx', main];
+    const child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

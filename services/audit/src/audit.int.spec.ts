@@ -257,6 +257,87 @@ describe('entries', () => {
   });
 });
 
+describe('an actor IDENTITY’s projection has not got to yet', () => {
+  it('a task event by an account whose AccountCreated is on IDENTITY but not yet projected: the entry has its email and role as of the event', async () => {
+    await h.caughtUp();
+    const HELD = 'held-5e1d';
+    const LATE = 'late-admin-2b9c';
+    // Holds the IDENTITY projection at HELD's AccountCreated: its resource-state row is taken by this uncommitted
+    // insert, so LATE's AccountCreated, after it in the stream, is stored and not projected while the task event comes.
+    let holding!: () => void;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const blocker = h.pg.db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`insert into ${sql.table(`${h.schema}.audit_resource_state`)} (resource_key, state) values (${`user/${HELD}`}, '{}')`.execute(
+          trx,
+        );
+        holding();
+        await released;
+        throw new Rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Rollback)) throw error;
+      });
+    await held;
+    let heldAccount = '';
+    let lateAccount = '';
+    try {
+      heldAccount = await h.append(
+        { context: 'identity', type: 'account', id: HELD },
+        identityV1.AccountCreatedSchema,
+        { accountId: HELD, email: 'held@example.test', name: 'Held', role: identityV1.AccountRole.CUSTOMER },
+        staff,
+      );
+      lateAccount = await h.append(
+        { context: 'identity', type: 'account', id: LATE },
+        identityV1.AccountCreatedSchema,
+        { accountId: LATE, email: 'grace@example.test', name: 'Grace', role: identityV1.AccountRole.ADMIN },
+        staff,
+      );
+      // A demotion that occurred after the task event: not what the entry says of its actor.
+      await h.append(
+        { context: 'identity', type: 'account', id: LATE },
+        identityV1.AccountRoleChangedSchema,
+        { accountId: LATE, from: identityV1.AccountRole.ADMIN, to: identityV1.AccountRole.CUSTOMER },
+        staff,
+        new Date(Date.now() + 3_600_000),
+      );
+      ids.lateActorTask = await h.append(
+        { context: 'tasks', type: 'task', id: 'late-actor-1' },
+        tasksV1.TaskCreatedSchema,
+        { taskId: 'late-actor-1', type: 'deploy' },
+        { actor: { kind: 'staff', id: LATE }, source: 'api' },
+      );
+      const entries = await h.entriesFor([ids.lateActorTask]);
+      // The hold is real: IDENTITY's projection has recorded neither account yet.
+      expect(only(entries, heldAccount)).toEqual([]);
+      expect(only(entries, lateAccount)).toEqual([]);
+      expect(only(entries, ids.lateActorTask)).toEqual([
+        expect.objectContaining({
+          action: 'task.create',
+          actor: expect.objectContaining({ userId: LATE, kind: ActorKind.STAFF }),
+          actorEmail: 'grace@example.test',
+          actorRole: 'admin',
+          source: Source.API,
+        }),
+      ]);
+    } finally {
+      release();
+      await blocker;
+    }
+    // Released, IDENTITY's projection goes on: both accounts' entries follow the task's.
+    const entries = await h.entriesFor([heldAccount, lateAccount]);
+    await h.caughtUp();
+    const order = entries.map((e) => e.sourceEventId);
+    expect(order.indexOf(lateAccount)).toBeGreaterThan(order.indexOf(ids.lateActorTask));
+  });
+});
+
+class Rollback extends Error {}
+
 describe('exactly once', () => {
   it('a killed service restarted with every stream redelivered from the start (and its dedupe rows lost) records nothing twice', async () => {
     await h.caughtUp();

@@ -40,7 +40,7 @@ export const AuditModule = {
         });
         return {
           handlers: auditCommandHandlers({ store, chain, newId: uuidv7, now }),
-          projections: (schema) => AUDITED_CONTEXTS.map((context) => auditSourceProjection(context, schema, { chain })),
+          projections: (schema) => AUDITED_CONTEXTS.map((context) => auditSourceProjection(context, schema, { chain, store })),
         };
       },
     }),

@@ -6,6 +6,7 @@ import { emailCommandHandlers } from './commands';
 import { SecretBox } from './domain/secret-box';
 import { type EmailConfig, emailQueueOf } from './email.config';
 import { accountsProjection } from './projections/accounts.projection';
+import { emailIndexProjection } from './projections/email-index.projection';
 import { emailDispatcherProjection } from './projections/email-dispatcher.projection';
 import type { ReactionDeps } from './projections/reactions';
 import { servicesProjection } from './projections/services.projection';
@@ -18,7 +19,8 @@ import { createEmailWorker } from './worker';
 /**
  * The email service: its commands on NATS (cmd.email.*, and the Email section
  * of the settings); the dispatcher that starts one delivery workflow per
- * queued email; its private lookups (the Email settings from SETTINGS,
+ * queued email; its private lookups (the Email settings from SETTINGS, its
+ * Email Log index for Settings → Retention's prune,
  * accounts from IDENTITY, hosting accounts from PROVISIONING, tasks from
  * TASKS), which also send the platform's own emails; the start-up reconcile
  * that seeds the shipped templates; and (unless EMAIL_RUN_WORKER=false) the
@@ -30,7 +32,7 @@ export const EmailModule = {
       context: 'email',
       config,
       runWorker: config.EMAIL_RUN_WORKER,
-      parts: ({ store, temporal, db, schema }) => {
+      parts: ({ store, temporal, nc, db, schema }) => {
         const secrets = new SecretBox(config.EMAIL_SECRET_KEY);
         const shipped = loadShippedTemplates();
         const taskQueue = emailQueueOf(config);
@@ -54,6 +56,7 @@ export const EmailModule = {
             db: privateDb,
             testWaitMs: config.EMAIL_TEST_WAIT_MS,
             provider: () => currentProvider(providerDeps),
+            prune: { store, nc, index: privateDb, prefix: config.OPSLEDGER_PREFIX, ...clock },
             ...clock,
           }),
           dispatcher: (schema) =>
@@ -69,6 +72,7 @@ export const EmailModule = {
           // Accounts before tasks: a failed task's recipient is read from the accounts lookup.
           projections: (schema) => [
             emailSettingsProjection(schema),
+            emailIndexProjection(schema),
             accountsProjection(schema, reactions),
             servicesProjection(schema, reactions),
             tasksProjection(schema, reactions),

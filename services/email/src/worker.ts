@@ -1,5 +1,5 @@
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
+import { workflowCode } from '@opsledger/service-runtime';
 import { createDeliveryActivities, type DeliveryActivityDeps } from './activities/delivery.activities';
 
 export interface EmailWorkerOptions {
@@ -15,7 +15,7 @@ export function createEmailWorker(options: EmailWorkerOptions): Promise<Worker> 
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: fileURLToPath(new URL('./workflows/deliver-email.workflow.ts', import.meta.url)),
+    ...workflowCode(new URL('./workflows/deliver-email.workflow.ts', import.meta.url)),
     activities: createDeliveryActivities(options.deps),
     shutdownGraceTime: '10 seconds',
   });

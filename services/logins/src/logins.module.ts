@@ -5,12 +5,14 @@ import { v7 as uuidv7 } from 'uuid';
 import { loginsCommandHandlers } from './commands';
 import { collectLoadingGarbage, IpLocator } from './geo/locator';
 import type { LoginsConfig } from './logins.config';
+import { attemptIndexProjection } from './projections/attempt-index.projection';
 import { attemptsProjection } from './projections/attempts.projection';
 import { securitySettingsProjection } from './projections/security-settings.projection';
 
 /**
  * The logins service: Settings → Security and lifting a block on NATS
- * (cmd.settings.change-security-settings, cmd.logins.lift-login-block); the
+ * (cmd.settings.change-security-settings, cmd.logins.lift-login-block), the
+ * IP Log's retention prune (cmd.logins.prune-ip-log, over its own attempt index); the
  * projection that answers every sign-in attempt on LOGINS with its place
  * (offline country and ASN databases, loaded once here), brute-force blocks
  * and new-location notices; and its private copy of the Security section.
@@ -31,9 +33,15 @@ export const LoginsModule = {
         );
         const privateDb = db.withSchema(schema);
         return {
-          handlers: loginsCommandHandlers({ store, newId: uuidv7, now: () => new Date() }),
+          handlers: loginsCommandHandlers({
+            store,
+            newId: uuidv7,
+            now: () => new Date(),
+            prune: { store, nc, index: privateDb, prefix: config.OPSLEDGER_PREFIX, newId: uuidv7, now: () => new Date() },
+          }),
           projections: (schema) => [
             securitySettingsProjection(schema),
+            attemptIndexProjection(schema),
             attemptsProjection(schema, privateDb, {
               store,
               locator,

@@ -1,6 +1,6 @@
 import type { EventStore } from '@opsledger/eventstore';
+import { workflowCode } from '@opsledger/service-runtime';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
 import { createProvisioningActivities } from './activities/provisioning.activities';
 import type { SecretBox } from './domain/secret-box';
@@ -19,7 +19,7 @@ export function createProvisioningWorker(options: ProvisioningWorkerOptions): Pr
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: fileURLToPath(new URL('./workflows/provision-action.workflow.ts', import.meta.url)),
+    ...workflowCode(new URL('./workflows/provision-action.workflow.ts', import.meta.url)),
     activities: createProvisioningActivities({ store: options.store, secrets: options.secrets, newId: uuidv7, now: () => new Date() }),
     shutdownGraceTime: '10 seconds',
   });

@@ -6,6 +6,7 @@ import { ActorKind, schedulerV1 } from '@opsledger/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDeps, ScheduledJob } from './activities/jobs';
+import { declaredJobs } from './domain/job-registry';
 import { scheduleIdOf } from './schedules/job-schedule';
 import { createSchedulerHarness, registryAnd, type SchedulerHarness } from './test-fixtures/scheduler-harness';
 
@@ -44,7 +45,10 @@ afterAll(async () => {
   console.log(`schedules.int.spec.ts: ${((Date.now() - started) / 1000).toFixed(1)} s including set-up`);
 });
 
-const REGISTRY = ['audit.retention', 'billing.hourly-charge', 'instance.daily-snapshot', 'provisioning.prune', 'tasks.stuck-sweep'];
+/** Every job of the registry, as the service registers it. */
+const REGISTRY = declaredJobs({ provisioningRetentionDays: 90 })
+  .map((j) => j.id)
+  .sort();
 const scheduleId = (jobId: string) => scheduleIdOf(h.nats.prefix, jobId);
 const registrations = async () => {
   const counts: Record<string, number> = {};
@@ -67,7 +71,7 @@ describe('one Temporal Schedule per job', () => {
   it('each job is registered once and has one schedule, built as declared', async () => {
     const jobs = [...REGISTRY, 'test.minutely-a', 'test.minutely-b'];
     expect(await registrations()).toEqual(Object.fromEntries(jobs.map((j) => [j, 1])));
-    expect(await listed(6)).toEqual(jobs.map(scheduleId).sort());
+    expect(await listed(jobs.length)).toEqual(jobs.map(scheduleId).sort());
 
     const billing = await h.temporal.client.schedule.getHandle(scheduleId('billing.hourly-charge')).describe();
     expect(billing.policies).toMatchObject({ overlap: 'SKIP', catchupWindow: 60_000 });
@@ -126,7 +130,7 @@ describe('one Temporal Schedule per job', () => {
     await h.boot();
     expect(await registrations()).toEqual(before);
     const jobs = [...REGISTRY, 'test.minutely-a', 'test.minutely-b'];
-    expect(await listed(6)).toEqual(jobs.map(scheduleId).sort());
+    expect(await listed(jobs.length)).toEqual(jobs.map(scheduleId).sort());
     await h.temporal.client.schedule.getHandle(scheduleId('tasks.stuck-sweep')).describe();
 
     // A new release: one job's declaration changed, one job gone.
@@ -134,6 +138,6 @@ describe('one Temporal Schedule per job', () => {
     release = registryAnd(everyMinute('test.minutely-a', 'Renamed every-minute job'));
     await h.boot();
     expect(await registrations()).toEqual({ ...before, 'test.minutely-a': 2 });
-    expect(await listed(5)).toEqual([...REGISTRY, 'test.minutely-a'].map(scheduleId).sort());
+    expect(await listed(REGISTRY.length + 1)).toEqual([...REGISTRY, 'test.minutely-a'].map(scheduleId).sort());
   });
 });

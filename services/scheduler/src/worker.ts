@@ -1,7 +1,7 @@
 import type { EventStore } from '@opsledger/eventstore';
+import { workflowCode } from '@opsledger/service-runtime';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
-import { fileURLToPath } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
 import type { ScheduledJob } from './activities/jobs';
 import { createRunActivities } from './activities/run.activities';
@@ -22,7 +22,7 @@ export function createSchedulerWorker(options: SchedulerWorkerOptions): Promise<
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: fileURLToPath(new URL('./workflows/run-job.workflow.ts', import.meta.url)),
+    ...workflowCode(new URL('./workflows/run-job.workflow.ts', import.meta.url)),
     activities: createRunActivities({
       store: options.store,
       newId: uuidv7,

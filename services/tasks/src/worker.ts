@@ -1,6 +1,6 @@
 import type { EventStore } from '@opsledger/eventstore';
+import { workflowCode } from '@opsledger/service-runtime';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
 import { createTaskActivities } from './activities/task.activities';
 
@@ -20,7 +20,7 @@ export function createTaskWorker(options: TaskWorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: fileURLToPath(new URL('./workflows/run-task.workflow.ts', import.meta.url)),
+    ...workflowCode(new URL('./workflows/run-task.workflow.ts', import.meta.url)),
     activities: createTaskActivities({ store: options.store, hypervisorUrl: options.hypervisorUrl, newId: uuidv7, now: () => new Date() }),
     // A stopped worker finishes (or gives back) what it holds within this.
     shutdownGraceTime: '10 seconds',

@@ -81,7 +81,8 @@ it('an admin deletes a staff user on the Team page and finds who did it in the A
   );
 
   // The entry: who, what, from where, and its correlation id.
-  await entries.first().click();
+  // On its time: the middle of the row may be the resource's own link.
+  await entries.first().locator('td').first().click();
   await expect.poll(() => page.getByTestId('correlation-id').count(), { timeout: 15_000 }).toBe(1);
   const shown = await page.locator('main').innerText();
   expect(shown).toContain('user.delete');
@@ -92,6 +93,22 @@ it('an admin deletes a staff user on the Team page and finds who did it in the A
   const correlationId = await page.getByTestId('correlation-id').innerText();
   expect(correlationId).toMatch(/^[A-Za-z0-9._:-]{8,}$/);
   await page.screenshot({ path: join(SHOTS, 'audit-entry.png'), fullPage: true });
+
+  // The deleted user has no Team record to open: its id is marked deleted and leads to its history in the Audit Log.
+  const entryUrl = page.url();
+  await expect.poll(() => page.getByTestId('resource-deleted').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+  await page
+    .getByRole('link', { name: `user ${userId}` })
+    .first()
+    .click();
+  await expect
+    .poll(() => page.url(), { timeout: 10_000 })
+    .toContain(encodeURIComponent(JSON.stringify({ resourceType: 'user', resourceId: userId })));
+  await expect.poll(() => entries.count(), { timeout: 15_000 }).toBe(2);
+  expect((await entries.allInnerTexts()).map((t) => t.match(/user\.\w+/)?.[0])).toEqual(['user.delete', 'user.create']);
+  await page.screenshot({ path: join(SHOTS, 'audit-deleted-user-history.png'), fullPage: true });
+  await page.goto(entryUrl);
+  await expect.poll(() => page.getByTestId('correlation-id').count(), { timeout: 15_000 }).toBe(1);
 
   // Its correlation link: every entry that shares the id, this one among them.
   await page.getByRole('link', { name: 'every entry of it' }).click();

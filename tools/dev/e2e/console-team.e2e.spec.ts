@@ -68,8 +68,10 @@ it('an admin adds a staff user on the Team page and deletes them; the deleted us
 
   // Add: a password against the policy is refused in place, naming the field.
   await page.getByRole('link', { name: 'Add User' }).click();
-  await page.getByLabel('Email').fill('Dana@Example.test');
-  await page.getByLabel('Name').fill('Dana Scully');
+  // The create form, not the list it replaces: the list's sort headers are labelled "Sort by email…" and "Sort by name…".
+  await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/#\/users\/create$/);
+  await page.getByRole('textbox', { name: 'Email' }).fill('Dana@Example.test');
+  await page.getByRole('textbox', { name: 'Name' }).fill('Dana Scully');
   await page.getByLabel('Initial password').fill('short');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect.poll(() => page.getByText('must be at least 12 characters').count(), { timeout: 10_000 }).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { identityV1 } from '@opsledger/contracts';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { type AccountCommand, accountDecider, AccountNotFound, AccountRuleViolation, type AccountState } from './account.decider';
+import { ApiTokenEvents } from './api-token-events';
 import type { IdentityTables, Role, UserRow } from './identity-tables';
 
 /** Who makes a change and through which door (the event's Ops-Actor, Ops-Source and Ops-Correlation-Id). */
@@ -42,15 +43,34 @@ const evolver = {
  * account, cannot be raced by two admins demoting each other at once.
  */
 export class AccountCommands {
+  private readonly tokens: ApiTokenEvents;
+
   constructor(
     private readonly db: Kysely<IdentityTables>,
     private readonly store: EventStore,
-  ) {}
+  ) {
+    this.tokens = new ApiTokenEvents(store);
+  }
 
-  async create(input: { email: string; name: string; role: Role; passwordHash: string }, ctx: ChangeContext): Promise<UserRow> {
-    const id = uuidv7();
+  /**
+   * Creates an account. With `id` (derived from the request's Idempotency-Key), a retry of the same request answers
+   * the account it made (`replayed`); the key used for another request, or for an account since deleted, is a 409.
+   */
+  async create(
+    input: { email: string; name: string; role: Role; passwordHash: string },
+    ctx: ChangeContext,
+    id = uuidv7(),
+  ): Promise<{ account: UserRow; replayed: boolean }> {
     return this.db.transaction().execute(async (trx) => {
       await lockAccounts(trx);
+      const earlier = await trx.selectFrom('user_account').selectAll().where('id', '=', id).executeTakeFirst();
+      if (earlier) {
+        if (earlier.email !== input.email || earlier.name !== input.name || earlier.role !== input.role)
+          throw new ConflictError('Idempotency-Key: already used for a different request');
+        return { account: earlier, replayed: true };
+      }
+      if ((await this.store.read(ref(id))).length > 0)
+        throw new ConflictError('Idempotency-Key: already used, for an account since deleted');
       const taken = await trx.selectFrom('user_account').select('id').where('email', '=', input.email).executeTakeFirst();
       if (taken) throw new ConflictError(`email: an account with ${input.email} already exists`);
       const now = new Date();
@@ -61,11 +81,12 @@ export class AccountCommands {
         0,
         ctx,
       );
-      return trx
+      const account = await trx
         .insertInto('user_account')
         .values({ id, email: input.email, name: input.name, role: input.role, password_hash: input.passwordHash, created_at: sql`${now}` })
         .returningAll()
         .executeTakeFirstOrThrow();
+      return { account, replayed: false };
     });
   }
 
@@ -107,6 +128,8 @@ export class AccountCommands {
         const row = await trx.selectFrom('user_account').selectAll().where('id', '=', id).executeTakeFirst();
         let { state, version } = await this.store.load(ref(id), evolver);
         if (state.status === 'none' && row) ({ state, version } = await this.adopt(row));
+        // A deletion whose commit was lost: its tokens' revocations are recorded now, by the system that finishes it.
+        if (state.status === 'deleted') await this.revokeTokens(trx, id, { actor: { kind: 'system', id: 'gateway' }, source: 'system' });
         await catchUp(trx, id, state);
         // Answered after the commit, so that a catch-up (a row left behind its AccountDeleted) is kept.
         if (state.status === 'none' || state.status === 'deleted') return { events: [], notFound: true };
@@ -130,18 +153,65 @@ export class AccountCommands {
           throw error;
         }
         if (decided.length === 0) return { events: decided };
+        const at = new Date();
         await this.store.append(
           ref(id),
-          decided.map((data) => ({ id: uuidv7(), data, occurredAt: new Date() })),
+          decided.map((data) => ({ id: uuidv7(), data, occurredAt: at })),
           version,
           ctx,
         );
+        if (decided.some((e) => e.$typeName === identityV1.AccountDeletedSchema.typeName)) await this.revokeTokens(trx, id, ctx, at);
         for (const event of decided) await applyToRow(trx, id, event, passwordHash);
         return { events: decided };
       }),
     );
     if ('notFound' in result) throw new NotFoundError(`user ${id} not found`);
     return result;
+  }
+
+  /**
+   * A deleted account's live API tokens (neither revoked nor expired) each get ApiTokenRevoked, by whoever deleted
+   * the account, in the transaction that deletes the row (and with it the tokens' rows), so each token's history
+   * says why it stopped working. Decided from the token rows, read under the account lock.
+   */
+  private async revokeTokens(trx: Transaction<IdentityTables>, accountId: string, ctx: ChangeContext, at = new Date()): Promise<void> {
+    const live = await trx
+      .selectFrom('api_token')
+      .select('id')
+      .where('user_id', '=', accountId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', at)
+      .orderBy('id')
+      .execute();
+    for (const { id } of live) {
+      await this.tokens.revokedBy({ id, userId: accountId, revokedBy: ctx.actor.id, revokedAt: at }, ctx);
+      await trx.updateTable('api_token').set({ revoked_at: at }).where('id', '=', id).execute();
+    }
+  }
+
+  /**
+   * Records AccountCreated (by the system) for every account that has a row and no events yet: the first-look seeded
+   * admin, accounts made before accounts were events. Run at the gateway's start, so every entry such an account
+   * causes can name its email and role without waiting for the account's first change. Idempotent and safe with
+   * several replicas starting at once: the candidates are found without the lock, then adopted under it, each only
+   * if it still has no events (and `adopt` itself tolerates a concurrent adoption). Answers how many it adopted.
+   */
+  async adoptAll(): Promise<number> {
+    const rows = await this.db.selectFrom('user_account').select('id').execute();
+    const candidates: string[] = [];
+    for (const { id } of rows) if ((await this.store.version(ref(id))) === 0) candidates.push(id);
+    if (candidates.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      await lockAccounts(trx);
+      let adopted = 0;
+      for (const id of candidates) {
+        const row = await trx.selectFrom('user_account').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!row || (await this.store.version(ref(id))) > 0) continue;
+        await this.adopt(row);
+        adopted++;
+      }
+      return adopted;
+    });
   }
 
   /**

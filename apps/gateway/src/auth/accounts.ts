@@ -31,10 +31,11 @@ export async function createAccount(db: Kysely<IdentityTables>, input: NewAccoun
   const account = newAccountSchema.parse(input);
   const passwordHash = await hashPassword(account.password);
   if (events) {
-    return new AccountCommands(db, events.store).create(
+    const { account: row } = await new AccountCommands(db, events.store).create(
       { email: account.email, name: account.name, role: account.role, passwordHash },
       events.by,
     );
+    return row;
   }
   return db.transaction().execute(async (trx) => {
     const row = await trx

@@ -1,7 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { identityV1 } from '@opsledger/contracts';
-import type { EventStore } from '@opsledger/eventstore';
+import type { AppendContext, EventStore } from '@opsledger/eventstore';
 import type { Request } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { correlationIdOf } from '../api/command-actor';
@@ -31,6 +31,11 @@ export class ApiTokenEvents {
   }
 
   async revoked(token: { id: string; userId: string; revokedBy: string; revokedAt: Date }, req: Request): Promise<void> {
+    await this.revokedBy(token, contextOf(req));
+  }
+
+  /** The revocation with the change's own actor and source: a deleted account's tokens go with its AccountDeleted. */
+  async revokedBy(token: { id: string; userId: string; revokedBy: string; revokedAt: Date }, ctx: AppendContext): Promise<void> {
     const data = create(identityV1.ApiTokenRevokedSchema, {
       tokenId: token.id,
       accountId: token.userId,
@@ -38,8 +43,8 @@ export class ApiTokenEvents {
       revokedAt: timestampFromDate(token.revokedAt),
     });
     // After the token's own events (none for a token made before they existed).
-    const version = (await this.store.read(ref(token.id))).at(-1)?.streamSeq ?? 0;
-    await this.store.append(ref(token.id), [{ id: uuidv7(), data, occurredAt: token.revokedAt }], version, contextOf(req));
+    const version = await this.store.version(ref(token.id));
+    await this.store.append(ref(token.id), [{ id: uuidv7(), data, occurredAt: token.revokedAt }], version, ctx);
   }
 }
 

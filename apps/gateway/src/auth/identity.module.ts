@@ -68,7 +68,11 @@ export class IdentityModule {
           useFactory: async (db: Kysely<IdentityTables>, nc: NatsConnection) => {
             const jsm = await jetstreamManager(nc);
             await ensureEventStream(jsm, 'identity', { prefix: config.OPSLEDGER_PREFIX, replicas: config.STREAM_REPLICAS });
-            return new AccountCommands(db, new EventStore(jetstream(nc), jsm, eventRegistry, config.OPSLEDGER_PREFIX));
+            const commands = new AccountCommands(db, new EventStore(jetstream(nc), jsm, eventRegistry, config.OPSLEDGER_PREFIX));
+            // Accounts with a row and no events (the seeded admin, accounts older than their events) get their
+            // AccountCreated now, so the Audit Log can name them as actors before their first change.
+            await commands.adoptAll();
+            return commands;
           },
         },
         // Settings → Security's trusted proxies and the IP Log's brute-force blocks, applied by the IP Log module.

@@ -38,8 +38,14 @@ afterAll(async () => {
   await pg?.dispose();
 });
 
-async function call(method: string, path: string, body?: unknown, auth: { cookie?: string; token?: string } = { cookie: admin }) {
-  const headers: Record<string, string> = { 'x-requested-with': 'XMLHttpRequest' };
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  auth: { cookie?: string; token?: string } = { cookie: admin },
+  extra: Record<string, string> = {},
+) {
+  const headers: Record<string, string> = { 'x-requested-with': 'XMLHttpRequest', ...extra };
   if (auth.cookie) headers.cookie = auth.cookie;
   if (auth.token) headers.authorization = `Bearer ${auth.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -100,6 +106,34 @@ describe('creating a staff account', () => {
     expect(
       await db.selectFrom('user_account').select('id').where('email', 'in', ['weak@example.test', 'r@example.test']).execute(),
     ).toEqual([]);
+  });
+});
+
+describe('creating with an Idempotency-Key', () => {
+  it('a retry answers the account the first request made, with one AccountCreated; the key on another request is a 409', async () => {
+    const key = { 'idempotency-key': `team-${Date.now()}` };
+    const request = { email: 'once@example.test', name: 'Once', role: 'admin', password: PASSWORD };
+    const first = await call('POST', '/api/users', request, { cookie: admin }, key);
+    expect(first.status).toBe(201);
+    const retry = await call('POST', '/api/users', request, { cookie: admin }, key);
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(typesOf(await eventsOf(first.body.id))).toEqual(['AccountCreated']);
+    expect((await db.selectFrom('user_account').select('id').where('email', '=', request.email).execute()).length).toBe(1);
+
+    const other = await call('POST', '/api/users', { ...request, email: 'twice@example.test' }, { cookie: admin }, key);
+    expect(other.status).toBe(409);
+    expect(JSON.stringify(other.body)).toContain('Idempotency-Key');
+    expect(await db.selectFrom('user_account').select('id').where('email', '=', 'twice@example.test').executeTakeFirst()).toBeUndefined();
+    const malformed = await call(
+      'POST',
+      '/api/users',
+      { ...request, email: 'bad-key@example.test' },
+      { cookie: admin },
+      { 'idempotency-key': 'has space' },
+    );
+    expect(malformed.status).toBe(400);
+    expect(JSON.stringify(malformed.body)).toContain('Idempotency-Key');
   });
 });
 

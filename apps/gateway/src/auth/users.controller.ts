@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
-import { validate } from '@opsledger/messaging';
+import { IdempotencyKeyKey, validate } from '@opsledger/messaging';
+import { uuidFromHash } from '@opsledger/service-runtime';
 import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { correlationIdOf } from '../api/command-actor';
+import { idempotencyKeyOf } from '../api/idempotency-key';
 import { ListController } from '../api/list/list-controller';
 import { readModelOf } from '../projections/read-model';
 import { AccountCommands, type ChangeContext } from './account-commands';
@@ -60,11 +62,18 @@ export class UsersController extends ListController<IdentityTables>(usersResourc
   @Post()
   async create(@Body() body: unknown, @Req() req: Request) {
     const input = validate(createUserSchema, body ?? {});
+    const key = idempotencyKeyOf(req)[IdempotencyKeyKey];
     const generated = input.password === undefined ? randomBytes(18).toString('base64url') : undefined;
     const passwordHash = await hashPassword(input.password ?? generated!);
-    const row = await this.accounts.create({ email: input.email, name: input.name, role: input.role, passwordHash }, changeContextOf(req));
+    const { account, replayed } = await this.accounts.create(
+      { email: input.email, name: input.name, role: input.role, passwordHash },
+      changeContextOf(req),
+      // The same key from the same admin names the same account: a retry after a lost answer does not make a second.
+      key === undefined ? undefined : uuidFromHash('aggregate', 'staff', req.principal!.id, 'create-user', key),
+    );
+    if (replayed) return { ...usersResource.toJson(account), note: 'already created by the first request with this Idempotency-Key' };
     return {
-      ...usersResource.toJson(row),
+      ...usersResource.toJson(account),
       ...(generated ? { password: generated, note: 'the generated password is shown once: hand it over now' } : {}),
     };
   }

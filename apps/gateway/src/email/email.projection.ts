@@ -5,7 +5,7 @@ import { sql, type Transaction } from 'kysely';
 import type { EmailTables, TemplateTokenJson } from './email-tables';
 import { emailMigrations } from './email.migrations';
 
-type EmailEvent = emailV1.TemplateEvent | emailV1.EmailEvent;
+type EmailEvent = emailV1.TemplateEvent | emailV1.EmailEvent | emailV1.LogPruneEvent;
 
 const time = (ts: { seconds: bigint; nanos: number } | undefined, fallback: Date) => (ts ? timestampDate(ts as never) : fallback);
 const tokensOf = (content: emailV1.TemplateContent | undefined): TemplateTokenJson[] =>
@@ -16,7 +16,8 @@ const json = (value: unknown) => JSON.stringify(value);
  * The EMAIL stream as two pages read it: each template with its current
  * version and every version it had (Email Templates), and every outgoing
  * email with the body exactly as sent and how its delivery went (Email Log).
- * Each event applies idempotently on replay.
+ * Each event applies idempotently on replay. Settings → Retention's prune
+ * (EmailLogPruned) purged old emails' events; their rows go with them.
  */
 export function emailProjection(schema: string): Projection<EmailTables> {
   return {
@@ -164,6 +165,12 @@ async function applyOne(trx: Transaction<EmailTables>, event: StoredEvent): Prom
         })
         .where('id', '=', data.emailId)
         .execute();
+      return;
+    }
+    case 'platform.email.v1.EmailLogPruned': {
+      // An email is queued at its own time, never days before its event, so a prune in the same batch as an
+      // insert cannot drop one that stream order would have kept.
+      if (data.before) await trx.deleteFrom('email_log').where('created_at', '<', timestampDate(data.before)).execute();
       return;
     }
     default: {

@@ -92,15 +92,16 @@ export class IpLogSummaryController {
         .select(['result', (eb) => eb.fn.countAll<string>().as('n')])
         .groupBy('result')
         .execute(),
+      // Refused (rate-limited) attempts are counted apart, as throttling does not count them as failures either.
       recent
-        .where('result', '!=', 'succeeded')
+        .where('result', '=', 'failed')
         .select(['ip_text as ip', 'country_code', 'asn', (eb) => eb.fn.countAll<string>().as('n')])
         .groupBy(['ip_text', 'country_code', 'asn'])
         .orderBy('n', 'desc')
         .limit(10)
         .execute(),
       recent
-        .where('result', '!=', 'succeeded')
+        .where('result', '=', 'failed')
         .where('email', '!=', '')
         .select(['email', (eb) => eb.fn.countAll<string>().as('n')])
         .groupBy('email')

@@ -222,7 +222,12 @@ describe('brute force', () => {
     expect(body.message).toMatch(/your address is blocked after repeated failed sign-ins \(suspected attack\) until .* UTC/);
     expect(body.retryAfterSeconds).toBeGreaterThan(500);
 
-    const summary = (await call('GET', '/api/ip-log-summary')).json;
+    // Once the refusal is in the log, it is counted as refused, not as a fourth failure.
+    const summary = await until(
+      async () => (await call('GET', '/api/ip-log-summary')).json,
+      (s) => s.attempts.rateLimited >= 1,
+      'refused attempt in the summary',
+    );
     expect(summary.failuresByIp).toEqual(expect.arrayContaining([expect.objectContaining({ ip: '198.51.100.77', failures: 3 })]));
 
     const lifted = await call('POST', `/api/login-blocks/${block.id}/lift`);

@@ -10,7 +10,9 @@ const inet = (ip: string) => (ipaddr.isValid(ip) ? ipaddr.process(ip).toString()
 /**
  * The IP Log from LOGINS: each attempt as the gateway recorded it, then its
  * place as the logins service located it (and whether it was a new one for
- * the user), and the brute-force blocks with their lifts.
+ * the user), and the brute-force blocks with their lifts. Settings →
+ * Retention's prune (IpLogPruned) purged old attempts' events; their rows go
+ * with them (blocks stay).
  */
 export function ipLogProjection(schema: string): Projection<IpLogTables> {
   return {
@@ -95,6 +97,11 @@ export function ipLogProjection(schema: string): Projection<IpLogTables> {
               })
               .onConflict((oc) => oc.column('id').doNothing())
               .execute();
+            break;
+          }
+          case loginsV1.IpLogPrunedSchema.typeName: {
+            const p = event.data as loginsV1.IpLogPruned;
+            if (p.before) await trx.deleteFrom('login_attempt').where('at', '<', timestampDate(p.before)).execute();
             break;
           }
           case loginsV1.LoginBlockLiftedSchema.typeName: {

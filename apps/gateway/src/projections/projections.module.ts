@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { CsvExport } from '../api/list/csv-export';
 import { databaseProviders } from '../database.provider';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { NATS_CONNECTION } from '@opsledger/messaging';
@@ -33,7 +34,7 @@ export class ProjectionsModule {
         { provide: PROJECTION_SETTINGS, useValue: options.settings },
         ProjectionsHost,
       ],
-      exports: [DATABASE, LiveHub, PROJECTION_SETTINGS, ProjectionsHost],
+      exports: [DATABASE, CsvExport, LiveHub, PROJECTION_SETTINGS, ProjectionsHost],
     };
   }
 }

@@ -25,8 +25,18 @@ export interface ProvisioningLogTable {
   /** The correlation id of the command the attempt served (Ops-Correlation-Id), so an Audit Log entry can link to it. */
   correlation_id: string | null;
 }
+/**
+ * Each service's domain and client as the log has named them: one row per distinct (service, domain, client), not
+ * one per attempt. The free-text search reads this small table first and then only the matching services' attempts.
+ */
+export interface ProvisioningLogSubjectTable {
+  service_id: string;
+  domain: string;
+  client_name: string;
+}
 export interface ProvisioningReadModel {
   provisioning_log: ProvisioningLogTable;
+  provisioning_log_subject: ProvisioningLogSubjectTable;
 }
 export type ProvisioningLogRow = Selectable<ProvisioningLogTable>;
 
@@ -91,6 +101,35 @@ const migrations: Migrations = {
       await db.schema.createIndex('provisioning_log_correlation').on('provisioning_log').column('correlation_id').execute();
     },
   },
+  // A substring search over trigram indexes of 10 M attempts read the posting lists of trigrams nearly every row has
+  // (`sit`, `.ex`, `Cli`): 430-700 ms. The same indexes over the distinct subjects (one row per service) find the few
+  // matching services, whose attempts the (service_id, created_at) index then reads in order.
+  '20261123T1900_provisioning_log_subjects': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('provisioning_log_subject')
+        .addColumn('service_id', 'text', (c) => c.notNull())
+        .addColumn('domain', 'text', (c) => c.notNull())
+        .addColumn('client_name', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('provisioning_log_subject_pkey', ['service_id', 'domain', 'client_name'])
+        .execute();
+      for (const column of ['domain', 'client_name']) {
+        await db.schema.dropIndex(`provisioning_log_${column}_trgm`).execute();
+        await db.schema
+          .createIndex(`provisioning_log_subject_${column}_trgm`)
+          .on('provisioning_log_subject')
+          .using('gin')
+          .expression(sql`${sql.ref(column)} public.gin_trgm_ops`)
+          .execute();
+      }
+      const columns = ['service_id', 'domain', 'client_name'] as const;
+      await db
+        .insertInto('provisioning_log_subject')
+        .columns(columns)
+        .expression(db.selectFrom('provisioning_log').select(columns).distinct())
+        .execute();
+    },
+  },
 };
 
 /**
@@ -116,7 +155,7 @@ export function provisioningLogProjection(schema: string): Projection<Provisioni
     context: 'provisioning',
     schema,
     migrations,
-    tables: ['provisioning_log'],
+    tables: ['provisioning_log', 'provisioning_log_subject'],
     async apply(trx, events) {
       const rows = events
         .filter((e) => e.type === provisioningV1.ProvisioningAttemptRecordedSchema.typeName)
@@ -141,18 +180,41 @@ export function provisioningLogProjection(schema: string): Projection<Provisioni
             correlation_id: e.correlationId ?? null,
           };
         });
-      if (rows.length)
+      if (rows.length) {
         await trx
           .insertInto('provisioning_log')
           .values(rows as never)
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
+        const subjects = new Map(rows.map((r) => [JSON.stringify([r.service_id, r.domain, r.client_name]), r]));
+        await trx
+          .insertInto('provisioning_log_subject')
+          .values([...subjects.values()].map((r) => ({ service_id: r.service_id, domain: r.domain, client_name: r.client_name })))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
       // A prune purged the old entries' events; their rows go with them. (An entry is recorded at its own time, never days
       // before its event, so doing the batch's inserts first cannot keep or drop one that stream order would not.)
       for (const e of events)
         if (e.type === provisioningV1.ProvisioningLogPrunedSchema.typeName) {
           const { before } = e.data as provisioningV1.ProvisioningLogPruned;
-          if (before) await trx.deleteFrom('provisioning_log').where('created_at', '<', timestampDate(before)).execute();
+          if (!before) continue;
+          await trx.deleteFrom('provisioning_log').where('created_at', '<', timestampDate(before)).execute();
+          // A subject no attempt names any more is not searchable.
+          await trx
+            .deleteFrom('provisioning_log_subject as s')
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom('provisioning_log as l')
+                    .select('l.id')
+                    .whereRef('l.service_id', '=', 's.service_id')
+                    .whereRef('l.domain', '=', 's.domain')
+                    .whereRef('l.client_name', '=', 's.client_name'),
+                ),
+              ),
+            )
+            .execute();
         }
     },
   };

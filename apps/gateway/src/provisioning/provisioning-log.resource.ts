@@ -1,6 +1,7 @@
 import { provisioningV1 } from '@opsledger/contracts';
 import { z } from 'zod';
 import type { ProvisioningLogRow } from './provisioning-log.projection';
+import { csvPlain, csvText, csvTime } from '../api/list/csv-columns';
 import type { ResourceSpec } from '../api/list/resource-spec';
 
 const time = z.iso
@@ -24,6 +25,7 @@ export const provisioningLogResource: ResourceSpec<ProvisioningLogRow> = {
     createdAt_lte: { column: 'created_at', op: 'lte', schema: time },
   },
   search: ['domain', 'client_name'],
+  searchSubjects: { table: 'provisioning_log_subject', key: 'service_id' },
   sortable: { createdAt: 'created_at' },
   defaultSort: ['createdAt', 'DESC'],
   keysetSorts: ['createdAt'],
@@ -41,13 +43,13 @@ export const provisioningLogResource: ResourceSpec<ProvisioningLogRow> = {
     createdAt: row.created_at,
   }),
   csv: [
-    ['id', 'id'],
-    ['created_at', 'createdAt'],
-    ['domain', 'domain'],
-    ['client', 'clientName'],
-    ['action', 'action'],
-    ['attempt', 'attempt'],
-    ['status', 'status'],
-    ['duration_ms', 'durationMs'],
+    ['id', 'id', csvText('id')],
+    ['created_at', 'createdAt', csvTime('created_at')],
+    ['domain', 'domain', csvText('domain')],
+    ['client', 'clientName', csvText('client_name')],
+    ['action', 'action', csvText('action')],
+    ['attempt', 'attempt', csvPlain('attempt')],
+    ['status', 'status', csvText('status')],
+    ['duration_ms', 'durationMs', csvPlain('duration_ms')],
   ],
 };

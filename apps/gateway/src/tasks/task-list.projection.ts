@@ -1,11 +1,15 @@
-import { timestampDate } from '@bufbuild/protobuf/wkt';
-import { tasksV1 } from '@opsledger/contracts';
-import type { Projection, StoredEvent } from '@opsledger/eventstore';
-import type { Transaction } from 'kysely';
+import type { Projection } from '@opsledger/eventstore';
+import { planTaskBatch } from './task-list.batch';
 import { taskListMigrations } from './task-list.migrations';
-import type { TasksReadModel, TaskUpdate } from './task-tables';
+import type { TasksReadModel } from './task-tables';
 
-/** Tasks and their log lines, as the Tasks page lists and shows them. */
+/** Rows in one INSERT: under Postgres' 65,535 bind parameters at the task table's 13 columns. */
+const ROWS_PER_INSERT = 2_000;
+
+/**
+ * Tasks and their log lines, as the Tasks page lists and shows them. A batch is folded first (planTaskBatch): one
+ * multi-row insert of new tasks, one update per other task and one insert of log lines, not a statement per event.
+ */
 export function taskListProjection(schema: string): Projection<TasksReadModel> {
   return {
     name: 'task-list',
@@ -14,7 +18,18 @@ export function taskListProjection(schema: string): Projection<TasksReadModel> {
     migrations: taskListMigrations,
     tables: ['task', 'task_log', 'task_correlation'],
     async apply(trx, events) {
-      for (const event of events) await applyOne(trx, event);
+      const plan = planTaskBatch(events);
+      for (let i = 0; i < plan.inserts.length; i += ROWS_PER_INSERT)
+        await trx
+          .insertInto('task')
+          .values(plan.inserts.slice(i, i + ROWS_PER_INSERT))
+          .execute();
+      for (const [id, change] of plan.updates) await trx.updateTable('task').set(change).where('id', '=', id).execute();
+      for (let i = 0; i < plan.logs.length; i += ROWS_PER_INSERT)
+        await trx
+          .insertInto('task_log')
+          .values(plan.logs.slice(i, i + ROWS_PER_INSERT))
+          .execute();
       const correlations = new Map<string, { correlation_id: string; task_id: string }>();
       for (const e of events)
         if (e.correlationId)
@@ -27,80 +42,4 @@ export function taskListProjection(schema: string): Projection<TasksReadModel> {
           .execute();
     },
   };
-}
-
-async function applyOne(trx: Transaction<TasksReadModel>, event: StoredEvent): Promise<void> {
-  const data = event.data as
-    | tasksV1.TaskCreated
-    | tasksV1.TaskStarted
-    | tasksV1.TaskProgressed
-    | tasksV1.TaskLogged
-    | tasksV1.TaskCompleted
-    | tasksV1.TaskFailed
-    | tasksV1.TaskCancelled
-    | tasksV1.TaskRetried;
-  const touch = { updated_at: event.occurredAt, version: event.streamSeq };
-  const update = (set: TaskUpdate) =>
-    trx
-      .updateTable('task')
-      .set({ ...set, ...touch })
-      .where('id', '=', event.aggregateId)
-      .execute();
-  switch (data.$typeName) {
-    case 'platform.tasks.v1.TaskCreated':
-      await trx
-        .insertInto('task')
-        .values({
-          id: event.aggregateId,
-          type: data.type,
-          status: 'pending',
-          progress: 0,
-          attempt: data.attempt || 1,
-          user_id: data.target?.userId ?? '',
-          hypervisor_id: data.target?.hypervisorId ?? '',
-          instance_id: data.target?.instanceId ?? '',
-          error: null,
-          retryable: false,
-          created_at: data.createdAt ? timestampDate(data.createdAt) : event.occurredAt,
-          ...touch,
-        })
-        .execute();
-      return;
-    case 'platform.tasks.v1.TaskStarted':
-      await update({ status: 'running' });
-      return;
-    case 'platform.tasks.v1.TaskProgressed':
-      await update({ progress: data.percent });
-      return;
-    case 'platform.tasks.v1.TaskLogged':
-      await trx
-        .insertInto('task_log')
-        .values({
-          task_id: event.aggregateId,
-          stream_seq: event.streamSeq,
-          at: data.at ? timestampDate(data.at) : event.occurredAt,
-          level: tasksV1.LogLevelNames[data.level] ?? 'info',
-          step: data.step,
-          text: data.text,
-        })
-        .execute();
-      await update({});
-      return;
-    case 'platform.tasks.v1.TaskCompleted':
-      await update({ status: 'completed', progress: 100 });
-      return;
-    case 'platform.tasks.v1.TaskFailed':
-      await update({ status: 'failed', error: data.error, retryable: data.retryable });
-      return;
-    case 'platform.tasks.v1.TaskCancelled':
-      await update({ status: 'cancelled' });
-      return;
-    case 'platform.tasks.v1.TaskRetried':
-      await update({ status: 'pending', attempt: data.attempt, progress: 0, error: null, retryable: false });
-      return;
-    default: {
-      const never: never = data;
-      throw new Error(`task-list cannot project ${(never as { $typeName: string }).$typeName}`);
-    }
-  }
 }

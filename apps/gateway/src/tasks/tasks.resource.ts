@@ -1,6 +1,7 @@
 import { taskTypeNames } from '@opsledger/contracts';
 import { z } from 'zod';
 import type { TaskRow } from './task-tables';
+import { csvPlain, csvText, csvTime } from '../api/list/csv-columns';
 import type { ResourceSpec } from '../api/list/resource-spec';
 
 const id = z.string().min(1).max(64);
@@ -23,7 +24,8 @@ export const tasksResource: ResourceSpec<TaskRow> = {
     createdAt_gte: { column: 'created_at', op: 'gte', schema: time },
     createdAt_lte: { column: 'created_at', op: 'lte', schema: time },
   },
-  search: ['type', 'instance_id', 'hypervisor_id'],
+  // No free-text `q`: the page does not offer one, its exact filters (type, instanceId, hypervisorId) are indexed, and a
+  // substring match over millions of tasks would read them all. `q` is refused, naming the filters there are.
   sortable: { createdAt: 'created_at', updatedAt: 'updated_at', type: 'type', status: 'status', progress: 'progress' },
   defaultSort: ['createdAt', 'DESC'],
   keysetSorts: ['createdAt'],
@@ -43,16 +45,16 @@ export const tasksResource: ResourceSpec<TaskRow> = {
     version: row.version,
   }),
   csv: [
-    ['id', 'id'],
-    ['type', 'type'],
-    ['status', 'status'],
-    ['progress', 'progress'],
-    ['attempt', 'attempt'],
-    ['user_id', 'userId'],
-    ['hypervisor_id', 'hypervisorId'],
-    ['instance_id', 'instanceId'],
-    ['error', 'error'],
-    ['created_at', 'createdAt'],
-    ['updated_at', 'updatedAt'],
+    ['id', 'id', csvText('id')],
+    ['type', 'type', csvText('type')],
+    ['status', 'status', csvText('status')],
+    ['progress', 'progress', csvPlain('progress')],
+    ['attempt', 'attempt', csvPlain('attempt')],
+    ['user_id', 'userId', csvText('user_id')],
+    ['hypervisor_id', 'hypervisorId', csvText('hypervisor_id')],
+    ['instance_id', 'instanceId', csvText('instance_id')],
+    ['error', 'error', csvText('error')],
+    ['created_at', 'createdAt', csvTime('created_at')],
+    ['updated_at', 'updatedAt', csvTime('updated_at')],
   ],
 };

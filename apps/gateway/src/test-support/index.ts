@@ -2,6 +2,9 @@
 export * from './test-gateway';
 export * from './streams';
 export { provisioningLogProjection } from '../provisioning/provisioning-log.projection';
+// What the log retention test (tools/dev/log-retention.int.spec.ts) projects to see pruned rows leave the read models.
+export { emailProjection } from '../email/email.projection';
+export { ipLogProjection } from '../ip-log/ip-log.projection';
 export * from './list-seed';
 // What the list benchmark (tools/bench/lists.bench.ts) needs to replay the list reader's own statements raw.
 export { ListReader } from '../api/list/list-reader';

@@ -120,6 +120,42 @@ describe('ProjectionRunner', () => {
     expect(await dumpProgress(pg.db, pg.schema)).toEqual(before);
   });
 
+  it('group commit: events that arrive while a batch commits are applied together right after it, not one per commit', async () => {
+    const base = progressProjection(pg.schema);
+    const batches: number[] = [];
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const r = new ProjectionRunner(
+      { db: pg.db, js: nats.js, jsm: nats.jsm, registry: eventRegistry, prefix: nats.prefix },
+      {
+        ...base,
+        apply: async (trx, events) => {
+          batches.push(events.length);
+          // The first commit is held open while the stream receives more.
+          await gate;
+          await base.apply(trx, events);
+        },
+      },
+      { batchSize: 1_000, resumeDelayMs: 100 },
+    );
+    runners.push(r);
+    await r.start();
+    await publishProgress(nats.js, nats.prefix, 1);
+    await expect.poll(() => batches.length, { timeout: 10_000 }).toBe(1);
+    // One at a time, each acknowledged before the next: each reaches the runner as the stream's last (pending 0), as
+    // events do at a steady rate; a runner that waited for the commit before reading on would then commit each alone.
+    let last = 0;
+    for (let i = 1; i <= 60; i++) last = await publishProgress(nats.js, nats.prefix, 1, 50, i);
+    // Time for the 60 to reach the runner while the first commit waits (the test holds for any delivery speed:
+    // the fewer delivered by now, the more batches, but never one per event with a group commit).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    openGate();
+    await r.waitFor(last);
+    expect(batches.reduce((n, b) => n + b, 0)).toBe(61);
+    expect(batches.length).toBeLessThanOrEqual(5);
+    expect((await dumpProgress(pg.db, pg.schema)).events).toHaveLength(61);
+  });
+
   it('resumes after its process stops: a restarted runner continues from the checkpoint without doubling', async () => {
     const first = await publishProgress(nats.js, nats.prefix, 500);
     const r1 = runner();

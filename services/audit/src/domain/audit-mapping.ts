@@ -108,6 +108,18 @@ export const AUDIT_MAPPING: ReadonlyMap<string, MappingRow> = new Map<string, Ma
   system(emailV1.EmailAttemptFailedSchema, 'a delivery attempt by the email workflow'),
   system(emailV1.EmailSentSchema, 'the email workflow’s delivery'),
   system(emailV1.EmailFailedSchema, 'the email workflow giving up'),
+  // Settings → Retention's prune: the email.retention job runs it as the system (no entry); a person sending it is audited.
+  audited(emailV1.EmailLogPrunedSchema, {
+    action: 'email-log.prune',
+    resourceType: 'email-log',
+    resourceId: (d) => d.pruneId,
+    state: (d) => ({
+      before: iso(d.before) ?? null,
+      emails: Number(d.emails),
+      events_purged: Number(d.eventsPurged),
+      retention_days: d.retentionDays,
+    }),
+  }),
 
   // identity
   audited(identityV1.AccountCreatedSchema, {
@@ -171,6 +183,18 @@ export const AUDIT_MAPPING: ReadonlyMap<string, MappingRow> = new Map<string, Ma
   system(loginsV1.LoginAttemptLocatedSchema, 'the logins service locating an attempt’s address'),
   system(loginsV1.LoginAttackSuspectedSchema, 'the logins service blocking a brute force'),
   system(loginsV1.LoginNewLocationSchema, 'the logins service noticing a sign-in from a new place'),
+  // Settings → Retention's prune: the logins.retention job runs it as the system (no entry); a person sending it is audited.
+  audited(loginsV1.IpLogPrunedSchema, {
+    action: 'ip-log.prune',
+    resourceType: 'ip-log',
+    resourceId: (d) => d.pruneId,
+    state: (d) => ({
+      before: iso(d.before) ?? null,
+      attempts: Number(d.attempts),
+      events_purged: Number(d.eventsPurged),
+      retention_days: d.retentionDays,
+    }),
+  }),
   audited(loginsV1.LoginBlockLiftedSchema, {
     action: 'login-block.lift',
     resourceType: 'login-block',

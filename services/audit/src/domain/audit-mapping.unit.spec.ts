@@ -2,7 +2,7 @@
 // new context) cannot slip past the audit log unnoticed. And the rows say what they should for the main actions.
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { emailV1, eventRegistry, identityV1, provisioningV1, schedulerV1, settingsV1, tasksV1 } from '@opsledger/contracts';
+import { emailV1, eventRegistry, identityV1, loginsV1, provisioningV1, schedulerV1, settingsV1, tasksV1 } from '@opsledger/contracts';
 import type { StoredEvent } from '@opsledger/eventstore';
 import { describe, expect, it } from 'vitest';
 import { recognise } from './audit-entry';
@@ -69,6 +69,8 @@ describe('rows (given an event, when recognised, then the entry)', () => {
       's1',
     ],
     ['prune', create(provisioningV1.ProvisioningLogPrunedSchema, { pruneId: 'pr1' }), 'provisioning.prune', 'provisioning-log', 'pr1'],
+    ['email log prune', create(emailV1.EmailLogPrunedSchema, { pruneId: 'ep1' }), 'email-log.prune', 'email-log', 'ep1'],
+    ['ip log prune', create(loginsV1.IpLogPrunedSchema, { pruneId: 'ip1' }), 'ip-log.prune', 'ip-log', 'ip1'],
     ['run now', create(schedulerV1.JobRunRequestedSchema, { jobId: 'j1' }), 'job.run-now', 'job', 'j1'],
     ['pause', create(schedulerV1.JobPausedSchema, { jobId: 'j1' }), 'job.pause', 'job', 'j1'],
     ['resume', create(schedulerV1.JobResumedSchema, { jobId: 'j1' }), 'job.resume', 'job', 'j1'],

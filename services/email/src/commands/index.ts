@@ -5,6 +5,7 @@ import type { ProviderSettings } from '../activities/provider';
 import type { SecretBox } from '../domain/secret-box';
 import type { ShippedTemplate } from '../shipped-templates';
 import { changeEmailSettingsHandler } from './change-email-settings.handler';
+import { pruneEmailLogHandler, type PruneEmailLogDeps } from './prune-email-log.handler';
 import { sendEmailHandler } from './send-email.handler';
 import { sendTestEmailHandler } from './send-test-email.handler';
 import { createTemplateHandler, editTemplateHandler, previewTemplateHandler, resetTemplateHandler } from './template.handlers';
@@ -19,11 +20,14 @@ export interface EmailCommandDeps {
   db: Kysely<any>;
   testWaitMs: number;
   provider: () => Promise<ProviderSettings>;
+  /** Settings → Retention's Email Log prune (the email.retention job). */
+  prune: PruneEmailLogDeps;
 }
 
 /**
  * Every command the email service answers on NATS: its own (cmd.email.*)
- * and the Email section of the settings (cmd.settings.change-email-settings).
+ * and the Email section of the settings (cmd.settings.change-email-settings),
+ * and the Email Log's retention prune (cmd.email.prune-email-log).
  * Each answers a decider's refusal as 409/404 the way the service runtime does.
  */
 export function emailCommandHandlers(deps: EmailCommandDeps) {
@@ -35,5 +39,6 @@ export function emailCommandHandlers(deps: EmailCommandDeps) {
     previewTemplateHandler(deps),
     sendTestEmailHandler({ ...deps, waitMs: deps.testWaitMs }),
     changeEmailSettingsHandler(deps),
+    pruneEmailLogHandler(deps.prune),
   ].map(withDomainErrorReplies);
 }

@@ -7,11 +7,14 @@ import { z } from 'zod';
 import { blockDecider } from '../domain/block';
 import { blockRef, securitySectionRef } from '../domain/refs';
 import { securitySettingsDecider } from '../domain/security-settings';
+import { pruneIpLogHandler, type PruneIpLogDeps } from './prune-ip-log.handler';
 
 export interface LoginsCommandDeps {
   store: EventStore;
   newId: () => string;
   now: () => Date;
+  /** Settings → Retention's IP Log prune (the logins.retention job). */
+  prune: PruneIpLogDeps;
 }
 
 /** proxy-addr's named sets, which the gateway understands beside addresses and CIDRs. */
@@ -68,7 +71,8 @@ export const changeSecuritySettingsSchema = z.object({
 /**
  * The logins service's commands: Settings → Security
  * (cmd.settings.change-security-settings, a whole section, validated here:
- * a bad proxy entry is named with its index) and lifting a brute-force block.
+ * a bad proxy entry is named with its index), lifting a brute-force block and
+ * the IP Log's retention prune (cmd.logins.prune-ip-log).
  */
 export function loginsCommandHandlers(deps: LoginsCommandDeps): CommandHandler<any, any>[] {
   const changeSecuritySettings: CommandHandler<
@@ -112,5 +116,5 @@ export function loginsCommandHandlers(deps: LoginsCommandDeps): CommandHandler<a
       return { blockId: command.blockId, version: BigInt(version) };
     },
   };
-  return [changeSecuritySettings, liftLoginBlock];
+  return [changeSecuritySettings, liftLoginBlock, pruneIpLogHandler(deps.prune)];
 }

@@ -3,7 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { aggregateSubject, provisioningV1, streamName } from '@opsledger/contracts';
-import type { EventStore } from '@opsledger/eventstore';
+import { type EventStore, purgeIndexedAggregates } from '@opsledger/eventstore';
 import { actorSchema, type CommandHandler } from '@opsledger/messaging';
 import { commandContext } from '@opsledger/service-runtime';
 import type { Kysely } from 'kysely';
@@ -12,8 +12,6 @@ import { attemptRef, logPruneRef } from '../domain/refs';
 import type { AttemptIndexTables } from '../projections/attempt-index.projection';
 
 const DAY_MS = 86_400_000;
-/** Entries purged per round: one subject purge each, then the next page of the index. */
-const BATCH = 500;
 
 export interface PruneLogDeps {
   store: EventStore;
@@ -44,29 +42,22 @@ export function pruneLogHandler(
     }),
     async handle(command, meta) {
       const before = new Date(deps.now().getTime() - command.olderThanDays * DAY_MS);
-      const old = deps.index.selectFrom('attempt_index').where('at', '<', before);
       if (command.dryRun) {
-        const { n } = await old.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+        const { n } = await deps.index
+          .selectFrom('attempt_index')
+          .where('at', '<', before)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow();
         return { entries: BigInt(n), eventsPurged: 0n, before: timestampFromDate(before) };
       }
-      const jsm = await jetstreamManager(deps.nc);
-      const stream = streamName('provisioning', deps.prefix);
-      let entries = 0;
-      let eventsPurged = 0;
-      let after: { at: Date; id: string } | undefined;
-      for (;;) {
-        let page = old.select(['id', 'at']).orderBy('at').orderBy('id').limit(BATCH);
-        if (after) page = page.where((eb) => eb(eb.refTuple('at', 'id'), '>', eb.tuple(after!.at, after!.id)));
-        const rows = await page.execute();
-        if (rows.length === 0) break;
-        const purged = await Promise.all(
-          rows.map((r) => jsm.streams.purge(stream, { filter: aggregateSubject(attemptRef(r.id), deps.prefix) })),
-        );
-        entries += rows.length;
-        eventsPurged += purged.reduce((sum, p) => sum + p.purged, 0);
-        const last = rows.at(-1)!;
-        after = { at: last.at as Date, id: last.id };
-      }
+      const { aggregates: entries, eventsPurged } = await purgeIndexedAggregates({
+        index: deps.index,
+        table: 'attempt_index',
+        before,
+        jsm: await jetstreamManager(deps.nc),
+        stream: streamName('provisioning', deps.prefix),
+        subjectOf: (id) => aggregateSubject(attemptRef(id), deps.prefix),
+      });
       const pruneId = deps.newId();
       const data = create(provisioningV1.ProvisioningLogPrunedSchema, {
         pruneId,

@@ -32,7 +32,9 @@ export interface RegistrySettings {
 export const JOB_IDS = {
   auditRetention: 'audit.retention',
   dailySnapshot: 'instance.daily-snapshot',
+  emailRetention: 'email.retention',
   hourlyCharge: 'billing.hourly-charge',
+  loginsRetention: 'logins.retention',
   provisioningPrune: 'provisioning.prune',
   stuckSweep: 'tasks.stuck-sweep',
 } as const;
@@ -62,6 +64,17 @@ export function declaredJobs(settings: RegistrySettings): JobDeclaration[] {
       allowOverlap: false,
     },
     {
+      id: JOB_IDS.emailRetention,
+      title: 'Email Log retention',
+      command: 'cmd.email.prune-email-log',
+      description:
+        'Removes Email Log records queued longer ago than Settings → Retention keeps (90 days unless changed), from the EMAIL stream and every read model, through the email service.',
+      cron: '0 4 * * *',
+      timezone: 'UTC',
+      maxRunSeconds: 900,
+      allowOverlap: false,
+    },
+    {
       id: JOB_IDS.hourlyCharge,
       title: 'Hourly billing charge',
       command: 'append HourlyChargeRequested to evt.scheduler.billing-hour.<last complete hour>',
@@ -70,6 +83,17 @@ export function declaredJobs(settings: RegistrySettings): JobDeclaration[] {
       cron: '*/2 * * * *',
       timezone: 'UTC',
       maxRunSeconds: 60,
+      allowOverlap: false,
+    },
+    {
+      id: JOB_IDS.loginsRetention,
+      title: 'IP Log retention',
+      command: 'cmd.logins.prune-ip-log',
+      description:
+        'Removes IP Log sign-in attempts older than Settings → Retention keeps (90 days unless changed), from the LOGINS stream and every read model, through the logins service; brute-force blocks stay.',
+      cron: '15 4 * * *',
+      timezone: 'UTC',
+      maxRunSeconds: 900,
       allowOverlap: false,
     },
     {

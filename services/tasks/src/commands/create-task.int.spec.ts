@@ -15,7 +15,7 @@ import { taskRef } from '../domain/refs';
 let nats: TestNats;
 let client: CommandClient;
 let store: EventStore;
-const otel = startTelemetry('tasks-test');
+const otel = await startTelemetry('tasks-test');
 
 beforeAll(async () => {
   nats = await createTestNats();

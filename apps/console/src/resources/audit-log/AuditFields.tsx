@@ -1,5 +1,5 @@
 import { Chip, Stack, Tooltip, Typography } from '@mui/material';
-import { Link, useRecordContext } from 'react-admin';
+import { Link, useGetOne, useRecordContext } from 'react-admin';
 
 export interface DiffField {
   field: string;
@@ -98,15 +98,43 @@ export function ActorField(_: ColumnProps) {
   );
 }
 
-/** What it was done to: type and id, linked to its page where it has one. */
+/** The Audit Log filtered to one resource: its whole history, which outlives the resource. */
+export const historyPath = (type: string, id: string) =>
+  `/audit-log?filter=${encodeURIComponent(JSON.stringify({ resourceType: type, resourceId: id }))}`;
+
+/** Type and id, linked to the resource's page where it has one. */
+export function ResourceLink({ type, id }: { type: string; id: string }) {
+  const text = `${type} ${id}`;
+  if (type === 'user') return <UserLink id={id} text={text} />;
+  const path = resourcePath(type, id);
+  return path ? <Link to={path}>{text}</Link> : <>{text}</>;
+}
+
+/**
+ * A user's Team record while the account exists. A deleted account has no record (its page would be blank): its id
+ * then links to its history in the Audit Log, with a `deleted` chip.
+ */
+function UserLink({ id, text }: { id: string; text: string }) {
+  const { isPending, error } = useGetOne('users', { id }, { retry: false });
+  if (isPending) return <>{text}</>;
+  if ((error as { status?: number } | null)?.status === 404)
+    return (
+      <>
+        <Link to={historyPath('user', id)}>{text}</Link>{' '}
+        <Chip size="small" variant="outlined" label="deleted" data-testid="resource-deleted" />
+      </>
+    );
+  return <Link to={resourcePath('user', id)!}>{text}</Link>;
+}
+
+/** What it was done to: type and id, linked to its page where it has one (a deleted user's: its history). */
 export function ResourceField(_: ColumnProps) {
   const record = useRecordContext<AuditEntryRecord>();
   if (!record) return null;
-  const path = resourcePath(record.resourceType, record.resourceId);
-  const text = `${record.resourceType} ${record.resourceId}`;
+  const linked = record.resourceType === 'user' || resourcePath(record.resourceType, record.resourceId) !== undefined;
   return (
-    <Typography variant="body2" onClick={(e) => path && e.stopPropagation()}>
-      {path ? <Link to={path}>{text}</Link> : text}
+    <Typography variant="body2" onClick={(e) => linked && e.stopPropagation()}>
+      <ResourceLink type={record.resourceType} id={record.resourceId} />
     </Typography>
   );
 }

@@ -1,7 +1,7 @@
 import { Chip, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { Labeled, Link, Show, SimpleShowLayout, TextField, useRecordContext } from 'react-admin';
 import { TimeField } from '../../TimeField';
-import { ActorField, type AuditEntryRecord, ResourceField, resourcePath } from './AuditFields';
+import { ActorField, type AuditEntryRecord, ResourceField, ResourceLink } from './AuditFields';
 
 const listOf = (resource: string, filter: object) => `/${resource}?filter=${encodeURIComponent(JSON.stringify(filter))}`;
 const when = (at: string) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long' });
@@ -82,16 +82,12 @@ function Correlated() {
           Nothing else shares it.
         </Typography>
       )}
-      {entries.map((e) => {
-        const path = resourcePath(e.resourceType, e.resourceId);
-        return (
-          <Typography variant="body2" key={e.id} data-testid="correlated-entry">
-            <Link to={`/audit-log/${encodeURIComponent(e.id)}/show`}>{e.action}</Link> on{' '}
-            {path ? <Link to={path}>{`${e.resourceType} ${e.resourceId}`}</Link> : `${e.resourceType} ${e.resourceId}`} by{' '}
-            {e.actorEmail || 'system'}, {when(e.occurredAt)}
-          </Typography>
-        );
-      })}
+      {entries.map((e) => (
+        <Typography variant="body2" key={e.id} data-testid="correlated-entry">
+          <Link to={`/audit-log/${encodeURIComponent(e.id)}/show`}>{e.action}</Link> on{' '}
+          <ResourceLink type={e.resourceType} id={e.resourceId} /> by {e.actorEmail || 'system'}, {when(e.occurredAt)}
+        </Typography>
+      ))}
       {tasks.map((t) => (
         <Typography variant="body2" key={t.id} data-testid="correlated-task">
           Task <Link to={`/tasks/${encodeURIComponent(t.id)}/show`}>{t.type}</Link> ({t.status}), {when(t.createdAt)}

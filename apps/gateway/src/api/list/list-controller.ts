@@ -2,6 +2,7 @@ import { Get, Inject, Param, Query, Req, Res, type Type } from '@nestjs/common';
 import { NotFoundError } from '@opsledger/messaging';
 import type { Request, Response } from 'express';
 import type { ContextReadModel } from '../../projections/read-model';
+import { CsvExport } from './csv-export';
 import { parseListQuery } from './list-query';
 import { respondList } from './list-responder';
 import type { ResourceSpec } from './resource-spec';
@@ -15,10 +16,11 @@ import type { ResourceSpec } from './resource-spec';
 export function ListController<DB>(spec: ResourceSpec<any>, readModel: Type<ContextReadModel<DB>>, noun: string) {
   abstract class ListAndOne {
     @Inject(readModel) protected readonly readModel!: ContextReadModel<DB>;
+    @Inject(CsvExport) private readonly csvExport!: CsvExport;
 
     @Get()
     async list(@Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
-      await respondList(this.readModel.reader, spec, parseListQuery(spec, query), req.principal!, req, res);
+      await respondList(this.readModel.reader, spec, parseListQuery(spec, query), req.principal!, req, res, this.csvExport);
     }
 
     @Get(':id')

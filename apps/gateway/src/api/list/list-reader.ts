@@ -1,7 +1,8 @@
-import { CompiledQuery, type Expression, type Kysely, type SelectQueryBuilder, sql, type SqlBool } from 'kysely';
+import { CompiledQuery, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql, type SqlBool } from 'kysely';
 import { ForbiddenError, ValidationError } from '@opsledger/messaging';
 import type { Principal } from '../../auth/principal';
 import type { ListQuery } from './list-query';
+import type { CsvCopyColumn } from './csv-columns';
 import type { ResourceSpec } from './resource-spec';
 
 const OPERATORS = { eq: '=', gte: '>=', lte: '<=', in: 'in' } as const;
@@ -118,6 +119,19 @@ export class ListReader {
     }
   }
 
+  /**
+   * The whole filtered list in list order as the CSV columns (headers as names), for Postgres to write as CSV; undefined
+   * when a column of the resource's CSV names no table column. The same scoping and filters as a page.
+   */
+  csvQuery(spec: ResourceSpec<any>, query: ListQuery, principal: Principal): CompiledQuery | undefined {
+    const columns = spec.csv.map(([header, , copy]) => copy && { header, ...copy });
+    if (!columns.every((c) => c !== undefined)) return undefined;
+    return this.ordered(spec, query, principal)
+      .clearSelect()
+      .select(columns.map((c) => csvCell(c.column, c.kind).as(c.header)))
+      .compile();
+  }
+
   private scoped(spec: ResourceSpec<any>, principal: Principal): Query {
     const q: Query = this.db.selectFrom(spec.table).selectAll();
     if (principal.role === 'admin' || spec.public) return q;
@@ -135,7 +149,10 @@ export class ListReader {
     }
     if (query.q && spec.search) {
       const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where((eb) => eb.or(spec.search!.map((column) => eb(column, 'ilike', pattern))));
+      const matches = (eb: ExpressionBuilder<any, any>) => eb.or(spec.search!.map((column) => eb(column, 'ilike', pattern)));
+      q = q.where(matches);
+      const subjects = spec.searchSubjects;
+      if (subjects) q = q.where(subjects.key, 'in', this.db.selectFrom(subjects.table).select(subjects.key).where(matches));
     }
     return q;
   }
@@ -216,4 +233,13 @@ const tooDeep = (start: number) =>
 function cursorKey(spec: ResourceSpec<any>, query: ListQuery, principal: Principal): string {
   const owner = spec.ownerColumn && principal.role !== 'admin' ? principal.id : '*';
   return JSON.stringify([spec.resource, query.filters, query.q ?? '', query.sort.field, query.sort.order, owner]);
+}
+
+// A cell as the JSON path writes it (list-responder's csvValue): formulas neutralised, times as the API's ISO 8601.
+function csvCell(column: string, kind: CsvCopyColumn['kind']) {
+  const ref = sql.ref(column);
+  if (kind === 'time') return sql<string>`to_char(${ref} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  // An empty text as an empty cell, as csv-stringify writes it (Postgres would quote it to tell it from NULL).
+  if (kind === 'text') return sql<string>`nullif(case when ${ref} ~ '^[-=+@\\t\\r]' then '''' || ${ref} else ${ref} end, '')`;
+  return sql<string>`${ref}`;
 }

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Principal } from '../../auth/principal';
+import type { CsvExport } from './csv-export';
 import type { ListQuery } from './list-query';
 import type { ListReader } from './list-reader';
 import type { ResourceSpec } from './resource-spec';
@@ -22,10 +23,13 @@ export async function respondList(
   principal: Principal,
   req: Request,
   res: Response,
+  csvExport?: CsvExport,
 ): Promise<void> {
   if (wantsCsv(req)) {
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${spec.resource}.csv"`);
+    const copy = csvExport && reader.csvQuery(spec, query, principal);
+    if (copy) return csvExport.send(copy, res);
     const columns = spec.csv.map(([header]) => header);
     // One CSV text per keyset batch (csv-stringify's sync API on the batch's rows), streamed with backpressure:
     // pipeline reads the next batch only when the response has taken the previous ones, so memory stays flat.

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CsvCopyColumn } from './csv-columns';
 
 export type FilterOp = 'eq' | 'gte' | 'lte' | 'in';
 
@@ -21,6 +22,12 @@ export interface ResourceSpec<Row = Record<string, unknown>> {
   filters: Record<string, FilterSpec>;
   /** Columns searched by the free-text `q` filter (case-insensitive substring). */
   search?: string[];
+  /**
+   * A table holding the distinct values of the search columns with a key column of the list's table (e.g. one row per
+   * service and domain, beside a log of millions of rows): the search matches there first, and only rows whose key is
+   * among the matches are read (and matched again, so the result is the same).
+   */
+  searchSubjects?: { table: string; key: string };
   /** API field → column, for `sort=["field","ASC"]`. */
   sortable: Record<string, string>;
   defaultSort: [field: string, order: 'ASC' | 'DESC'];
@@ -34,6 +41,10 @@ export interface ResourceSpec<Row = Record<string, unknown>> {
    */
   public?: true;
   toJson(row: Row): Record<string, unknown>;
-  /** CSV columns, in order: header and how to read it from the JSON record. */
-  csv: [header: string, field: string][];
+  /**
+   * CSV columns, in order: header, how to read it from the JSON record, and (for a list that grows large) the table
+   * column it comes from. When every column names one, Postgres writes the export itself (COPY, see csv-export.ts);
+   * otherwise the rows are read in keyset batches and written with csv-stringify.
+   */
+  csv: [header: string, field: string, copy?: CsvCopyColumn][];
 }

@@ -1,8 +1,10 @@
 import { declaredJobs, JOB_IDS, type RegistrySettings } from '../../domain/job-registry';
 import { auditRetentionJob } from './audit-retention.job';
 import { dailySnapshotJob } from './daily-snapshot.job';
+import { emailRetentionJob } from './email-retention.job';
 import { hourlyChargeJob } from './hourly-charge.job';
 import type { JobBody, JobDeps, ScheduledJob } from './job';
+import { loginsRetentionJob } from './logins-retention.job';
 import { provisioningPruneJob } from './provisioning-prune.job';
 import { stuckSweepJob } from './stuck-sweep.job';
 
@@ -13,7 +15,9 @@ export function scheduledJobs(deps: JobDeps, settings: RegistrySettings): Schedu
   const bodies: Record<string, JobBody> = {
     [JOB_IDS.auditRetention]: auditRetentionJob(deps),
     [JOB_IDS.dailySnapshot]: dailySnapshotJob(deps),
+    [JOB_IDS.emailRetention]: emailRetentionJob(deps),
     [JOB_IDS.hourlyCharge]: hourlyChargeJob(deps),
+    [JOB_IDS.loginsRetention]: loginsRetentionJob(deps),
     [JOB_IDS.provisioningPrune]: provisioningPruneJob(deps, settings.provisioningRetentionDays),
     [JOB_IDS.stuckSweep]: stuckSweepJob(deps),
   };

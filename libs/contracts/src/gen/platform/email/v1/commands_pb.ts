@@ -4,7 +4,8 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Actor, Source } from "../../common/v1/actor_pb";
 import { file_platform_common_v1_actor } from "../../common/v1/actor_pb";
 import { file_platform_common_v1_options } from "../../common/v1/options_pb";
@@ -16,7 +17,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file platform/email/v1/commands.proto.
  */
 export const file_platform_email_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("CiBwbGF0Zm9ybS9lbWFpbC92MS9jb21tYW5kcy5wcm90bxIRcGxhdGZvcm0uZW1haWwudjEijQIKCVNlbmRFbWFpbBIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlEhAKCHRlbXBsYXRlGAMgASgJEgoKAnRvGAQgASgJEiUKBGRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhYKDmNvcnJlbGF0aW9uX2lkGAYgASgJEhwKFGNhdXNlZF9ieV9ldmVudF90eXBlGAcgASgJEhoKEmNhdXNlZF9ieV9ldmVudF9pZBgIIAEoCToTirUYD1NlbmRFbWFpbFJlc3VsdCJVCg9TZW5kRW1haWxSZXN1bHQSEAoIZW1haWxfaWQYASABKAkSGAoQdGVtcGxhdGVfdmVyc2lvbhgCIAEoDRIWCg5jb3JyZWxhdGlvbl9pZBgDIAEoCSLZAQoOQ3JlYXRlVGVtcGxhdGUSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIMCgRuYW1lGAMgASgJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEjMKB2NvbnRlbnQYBSABKAsyIi5wbGF0Zm9ybS5lbWFpbC52MS5UZW1wbGF0ZUNvbnRlbnQ6GYq1GBVUZW1wbGF0ZUNvbW1hbmRSZXN1bHQi9gEKDEVkaXRUZW1wbGF0ZRIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlEgwKBG5hbWUYAyABKAkSMwoHY29udGVudBgEIAEoCzIiLnBsYXRmb3JtLmVtYWlsLnYxLlRlbXBsYXRlQ29udGVudBIdChBleHBlY3RlZF92ZXJzaW9uGAUgASgNSACIAQE6GYq1GBVUZW1wbGF0ZUNvbW1hbmRSZXN1bHRCEwoRX2V4cGVjdGVkX3ZlcnNpb24ijgEKDVJlc2V0VGVtcGxhdGUSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIMCgRuYW1lGAMgASgJOhmKtRgVVGVtcGxhdGVDb21tYW5kUmVzdWx0IjYKFVRlbXBsYXRlQ29tbWFuZFJlc3VsdBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKA0igQIKD1ByZXZpZXdUZW1wbGF0ZRIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlEgwKBG5hbWUYAyABKAkSNgoFZHJhZnQYBCABKAsyIi5wbGF0Zm9ybS5lbWFpbC52MS5UZW1wbGF0ZUNvbnRlbnRIAIgBARIqCgRkYXRhGAUgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdEgBiAEBOhOKtRgPVGVtcGxhdGVQcmV2aWV3QggKBl9kcmFmdEIHCgVfZGF0YSJBCg9UZW1wbGF0ZVByZXZpZXcSDwoHc3ViamVjdBgBIAEoCRIMCgRodG1sGAIgASgJEg8KB3ZlcnNpb24YAyABKA0inAEKDVNlbmRUZXN0RW1haWwSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIQCgh0ZW1wbGF0ZRgDIAEoCRIKCgJ0bxgEIAEoCToXirUYE1NlbmRUZXN0RW1haWxSZXN1bHQirwEKE1NlbmRUZXN0RW1haWxSZXN1bHQSEAoIZW1haWxfaWQYASABKAkSDgoGc3RhdHVzGAIgASgJEhsKE3Byb3ZpZGVyX21lc3NhZ2VfaWQYAyABKAkSFQoNcHJvdmlkZXJfY29kZRgEIAEoCRIYChBwcm92aWRlcl9tZXNzYWdlGAUgASgJEhUKDXJlc3BvbnNlX2NvZGUYBiABKA0SEQoJcGVybWFuZW50GAcgASgIYgZwcm90bzM", [file_google_protobuf_struct, file_platform_common_v1_actor, file_platform_common_v1_options, file_platform_email_v1_template]);
+  fileDesc("CiBwbGF0Zm9ybS9lbWFpbC92MS9jb21tYW5kcy5wcm90bxIRcGxhdGZvcm0uZW1haWwudjEijQIKCVNlbmRFbWFpbBIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlEhAKCHRlbXBsYXRlGAMgASgJEgoKAnRvGAQgASgJEiUKBGRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhYKDmNvcnJlbGF0aW9uX2lkGAYgASgJEhwKFGNhdXNlZF9ieV9ldmVudF90eXBlGAcgASgJEhoKEmNhdXNlZF9ieV9ldmVudF9pZBgIIAEoCToTirUYD1NlbmRFbWFpbFJlc3VsdCJVCg9TZW5kRW1haWxSZXN1bHQSEAoIZW1haWxfaWQYASABKAkSGAoQdGVtcGxhdGVfdmVyc2lvbhgCIAEoDRIWCg5jb3JyZWxhdGlvbl9pZBgDIAEoCSLZAQoOQ3JlYXRlVGVtcGxhdGUSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIMCgRuYW1lGAMgASgJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEjMKB2NvbnRlbnQYBSABKAsyIi5wbGF0Zm9ybS5lbWFpbC52MS5UZW1wbGF0ZUNvbnRlbnQ6GYq1GBVUZW1wbGF0ZUNvbW1hbmRSZXN1bHQi9gEKDEVkaXRUZW1wbGF0ZRIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlEgwKBG5hbWUYAyABKAkSMwoHY29udGVudBgEIAEoCzIiLnBsYXRmb3JtLmVtYWlsLnYxLlRlbXBsYXRlQ29udGVudBIdChBleHBlY3RlZF92ZXJzaW9uGAUgASgNSACIAQE6GYq1GBVUZW1wbGF0ZUNvbW1hbmRSZXN1bHRCEwoRX2V4cGVjdGVkX3ZlcnNpb24ijgEKDVJlc2V0VGVtcGxhdGUSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIMCgRuYW1lGAMgASgJOhmKtRgVVGVtcGxhdGVDb21tYW5kUmVzdWx0IjYKFVRlbXBsYXRlQ29tbWFuZFJlc3VsdBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKA0igQIKD1ByZXZpZXdUZW1wbGF0ZRIoCgVhY3RvchgBIAEoCzIZLnBsYXRmb3JtLmNvbW1vbi52MS5BY3RvchIqCgZzb3VyY2UYAiABKA4yGi5wbGF0Zm9ybS5jb21tb24udjEuU291cmNlEgwKBG5hbWUYAyABKAkSNgoFZHJhZnQYBCABKAsyIi5wbGF0Zm9ybS5lbWFpbC52MS5UZW1wbGF0ZUNvbnRlbnRIAIgBARIqCgRkYXRhGAUgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdEgBiAEBOhOKtRgPVGVtcGxhdGVQcmV2aWV3QggKBl9kcmFmdEIHCgVfZGF0YSJBCg9UZW1wbGF0ZVByZXZpZXcSDwoHc3ViamVjdBgBIAEoCRIMCgRodG1sGAIgASgJEg8KB3ZlcnNpb24YAyABKA0inAEKDVNlbmRUZXN0RW1haWwSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIQCgh0ZW1wbGF0ZRgDIAEoCRIKCgJ0bxgEIAEoCToXirUYE1NlbmRUZXN0RW1haWxSZXN1bHQirwEKE1NlbmRUZXN0RW1haWxSZXN1bHQSEAoIZW1haWxfaWQYASABKAkSDgoGc3RhdHVzGAIgASgJEhsKE3Byb3ZpZGVyX21lc3NhZ2VfaWQYAyABKAkSFQoNcHJvdmlkZXJfY29kZRgEIAEoCRIYChBwcm92aWRlcl9tZXNzYWdlGAUgASgJEhUKDXJlc3BvbnNlX2NvZGUYBiABKA0SEQoJcGVybWFuZW50GAcgASgIIo8BCg1QcnVuZUVtYWlsTG9nEigKBWFjdG9yGAEgASgLMhkucGxhdGZvcm0uY29tbW9uLnYxLkFjdG9yEioKBnNvdXJjZRgCIAEoDjIaLnBsYXRmb3JtLmNvbW1vbi52MS5Tb3VyY2USDwoHZHJ5X3J1bhgDIAEoCDoXirUYE1BydW5lRW1haWxMb2dSZXN1bHQigAEKE1BydW5lRW1haWxMb2dSZXN1bHQSDgoGZW1haWxzGAEgASgEEhUKDWV2ZW50c19wdXJnZWQYAiABKAQSKgoGYmVmb3JlGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5yZXRlbnRpb25fZGF5cxgEIAEoDWIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_platform_common_v1_actor, file_platform_common_v1_options, file_platform_email_v1_template]);
 
 /**
  * "email.send": any service sends an email by sending this command to
@@ -405,4 +406,76 @@ export type SendTestEmailResult = Message<"platform.email.v1.SendTestEmailResult
  */
 export const SendTestEmailResultSchema: GenMessage<SendTestEmailResult> = /*@__PURE__*/
   messageDesc(file_platform_email_v1_commands, 9);
+
+/**
+ * Removes Email Log records older than Settings → Retention's email-log
+ * period (the email service reads it from evt.settings.section.retention):
+ * each old email's events from the stream, and (through EmailLogPruned) its
+ * row from every read model. Sent by the scheduler's email.retention job.
+ *
+ * @generated from message platform.email.v1.PruneEmailLog
+ */
+export type PruneEmailLog = Message<"platform.email.v1.PruneEmailLog"> & {
+  /**
+   * @generated from field: platform.common.v1.Actor actor = 1;
+   */
+  actor?: Actor | undefined;
+
+  /**
+   * @generated from field: platform.common.v1.Source source = 2;
+   */
+  source: Source;
+
+  /**
+   * Only count what would be removed.
+   *
+   * @generated from field: bool dry_run = 3;
+   */
+  dryRun: boolean;
+};
+
+/**
+ * Describes the message platform.email.v1.PruneEmailLog.
+ * Use `create(PruneEmailLogSchema)` to create a new message.
+ */
+export const PruneEmailLogSchema: GenMessage<PruneEmailLog> = /*@__PURE__*/
+  messageDesc(file_platform_email_v1_commands, 10);
+
+/**
+ * @generated from message platform.email.v1.PruneEmailLogResult
+ */
+export type PruneEmailLogResult = Message<"platform.email.v1.PruneEmailLogResult"> & {
+  /**
+   * Emails queued before `before` (removed, or that would be in a dry run).
+   *
+   * @generated from field: uint64 emails = 1;
+   */
+  emails: bigint;
+
+  /**
+   * Stream messages purged (0 in a dry run).
+   *
+   * @generated from field: uint64 events_purged = 2;
+   */
+  eventsPurged: bigint;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp before = 3;
+   */
+  before?: Timestamp | undefined;
+
+  /**
+   * The email-log period the cutoff came from.
+   *
+   * @generated from field: uint32 retention_days = 4;
+   */
+  retentionDays: number;
+};
+
+/**
+ * Describes the message platform.email.v1.PruneEmailLogResult.
+ * Use `create(PruneEmailLogResultSchema)` to create a new message.
+ */
+export const PruneEmailLogResultSchema: GenMessage<PruneEmailLogResult> = /*@__PURE__*/
+  messageDesc(file_platform_email_v1_commands, 11);
 

@@ -4,6 +4,8 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Actor, Source } from "../../common/v1/actor_pb";
 import { file_platform_common_v1_actor } from "../../common/v1/actor_pb";
 import { file_platform_common_v1_options } from "../../common/v1/options_pb";
@@ -13,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file platform/logins/v1/commands.proto.
  */
 export const file_platform_logins_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("CiFwbGF0Zm9ybS9sb2dpbnMvdjEvY29tbWFuZHMucHJvdG8SEnBsYXRmb3JtLmxvZ2lucy52MSKSAQoOTGlmdExvZ2luQmxvY2sSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIQCghibG9ja19pZBgDIAEoCToYirUYFExpZnRMb2dpbkJsb2NrUmVzdWx0IjkKFExpZnRMb2dpbkJsb2NrUmVzdWx0EhAKCGJsb2NrX2lkGAEgASgJEg8KB3ZlcnNpb24YAiABKARiBnByb3RvMw", [file_platform_common_v1_actor, file_platform_common_v1_options]);
+  fileDesc("CiFwbGF0Zm9ybS9sb2dpbnMvdjEvY29tbWFuZHMucHJvdG8SEnBsYXRmb3JtLmxvZ2lucy52MSKSAQoOTGlmdExvZ2luQmxvY2sSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIQCghibG9ja19pZBgDIAEoCToYirUYFExpZnRMb2dpbkJsb2NrUmVzdWx0IjkKFExpZnRMb2dpbkJsb2NrUmVzdWx0EhAKCGJsb2NrX2lkGAEgASgJEg8KB3ZlcnNpb24YAiABKAQiiQEKClBydW5lSXBMb2cSKAoFYWN0b3IYASABKAsyGS5wbGF0Zm9ybS5jb21tb24udjEuQWN0b3ISKgoGc291cmNlGAIgASgOMhoucGxhdGZvcm0uY29tbW9uLnYxLlNvdXJjZRIPCgdkcnlfcnVuGAMgASgIOhSKtRgQUHJ1bmVJcExvZ1Jlc3VsdCJ/ChBQcnVuZUlwTG9nUmVzdWx0EhAKCGF0dGVtcHRzGAEgASgEEhUKDWV2ZW50c19wdXJnZWQYAiABKAQSKgoGYmVmb3JlGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5yZXRlbnRpb25fZGF5cxgEIAEoDWIGcHJvdG8z", [file_google_protobuf_timestamp, file_platform_common_v1_actor, file_platform_common_v1_options]);
 
 /**
  * An admin lifts a brute-force block before its cool-down ends.
@@ -65,4 +67,76 @@ export type LiftLoginBlockResult = Message<"platform.logins.v1.LiftLoginBlockRes
  */
 export const LiftLoginBlockResultSchema: GenMessage<LiftLoginBlockResult> = /*@__PURE__*/
   messageDesc(file_platform_logins_v1_commands, 1);
+
+/**
+ * Removes IP Log sign-in attempts older than Settings → Retention's IP-log
+ * period (the logins service reads it from evt.settings.section.retention):
+ * each old attempt's events from the stream, and (through IpLogPruned) its
+ * row from every read model. Sent by the scheduler's logins.retention job.
+ *
+ * @generated from message platform.logins.v1.PruneIpLog
+ */
+export type PruneIpLog = Message<"platform.logins.v1.PruneIpLog"> & {
+  /**
+   * @generated from field: platform.common.v1.Actor actor = 1;
+   */
+  actor?: Actor | undefined;
+
+  /**
+   * @generated from field: platform.common.v1.Source source = 2;
+   */
+  source: Source;
+
+  /**
+   * Only count what would be removed.
+   *
+   * @generated from field: bool dry_run = 3;
+   */
+  dryRun: boolean;
+};
+
+/**
+ * Describes the message platform.logins.v1.PruneIpLog.
+ * Use `create(PruneIpLogSchema)` to create a new message.
+ */
+export const PruneIpLogSchema: GenMessage<PruneIpLog> = /*@__PURE__*/
+  messageDesc(file_platform_logins_v1_commands, 2);
+
+/**
+ * @generated from message platform.logins.v1.PruneIpLogResult
+ */
+export type PruneIpLogResult = Message<"platform.logins.v1.PruneIpLogResult"> & {
+  /**
+   * Attempts made before `before` (removed, or that would be in a dry run).
+   *
+   * @generated from field: uint64 attempts = 1;
+   */
+  attempts: bigint;
+
+  /**
+   * Stream messages purged (0 in a dry run).
+   *
+   * @generated from field: uint64 events_purged = 2;
+   */
+  eventsPurged: bigint;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp before = 3;
+   */
+  before?: Timestamp | undefined;
+
+  /**
+   * The IP-log period the cutoff came from.
+   *
+   * @generated from field: uint32 retention_days = 4;
+   */
+  retentionDays: number;
+};
+
+/**
+ * Describes the message platform.logins.v1.PruneIpLogResult.
+ * Use `create(PruneIpLogResultSchema)` to create a new message.
+ */
+export const PruneIpLogResultSchema: GenMessage<PruneIpLogResult> = /*@__PURE__*/
+  messageDesc(file_platform_logins_v1_commands, 3);
 

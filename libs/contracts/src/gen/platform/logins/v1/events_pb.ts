@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file platform/logins/v1/events.proto.
  */
 export const file_platform_logins_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wbGF0Zm9ybS9sb2dpbnMvdjEvZXZlbnRzLnByb3RvEhJwbGF0Zm9ybS5sb2dpbnMudjEi1wIKDkxvZ2luQXR0ZW1wdGVkEhIKCmF0dGVtcHRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVlbWFpbBgDIAEoCRIKCgJpcBgEIAEoCRISCgp1c2VyX2FnZW50GAUgASgJEjEKB2NoYW5uZWwYBiABKA4yIC5wbGF0Zm9ybS5sb2dpbnMudjEuTG9naW5DaGFubmVsEi8KBnJlc3VsdBgHIAEoDjIfLnBsYXRmb3JtLmxvZ2lucy52MS5Mb2dpblJlc3VsdBIOCgZyZWFzb24YCCABKAkSJgoCYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3BlZXJfaXAYCiABKAkSNwoNZm9yd2FyZGVkX2ZvchgLIAMoCzIgLnBsYXRmb3JtLmxvZ2lucy52MS5Gb3J3YXJkZWRIb3A6C5K1GAdhdHRlbXB0It4BChNMb2dpbkF0dGVtcHRMb2NhdGVkEhIKCmF0dGVtcHRfaWQYASABKAkSCgoCaXAYAiABKAkSEAoIaXBfY2xhc3MYAyABKAkSFAoMY291bnRyeV9jb2RlGAQgASgJEgsKA2FzbhgFIAEoDRIPCgduZXR3b3JrGAYgASgJEh0KFWNvdW50cnlfZGF0YWJhc2VfZGF0ZRgHIAEoCRIZChFhc25fZGF0YWJhc2VfZGF0ZRgIIAEoCRIaChJ1c2VyX2FnZW50X3N1bW1hcnkYCSABKAk6C5K1GAdhdHRlbXB0IugBChRMb2dpbkF0dGFja1N1c3BlY3RlZBIQCghibG9ja19pZBgBIAEoCRINCgVzY29wZRgCIAEoCRILCgNrZXkYAyABKAkSEAoIZmFpbHVyZXMYBCABKA0SFgoOd2luZG93X3NlY29uZHMYBSABKA0SMQoNYmxvY2tlZF91bnRpbBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKYXR0ZW1wdF9pZBgHIAEoCRImCgJhdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6CZK1GAVibG9jayJzChBMb2dpbkJsb2NrTGlmdGVkEhAKCGJsb2NrX2lkGAEgASgJEg0KBXNjb3BlGAIgASgJEgsKA2tleRgDIAEoCRImCgJhdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6CZK1GAVibG9jayLdAQoQTG9naW5OZXdMb2NhdGlvbhISCgphdHRlbXB0X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFZW1haWwYAyABKAkSCgoCaXAYBCABKAkSFAoMY291bnRyeV9jb2RlGAUgASgJEgsKA2FzbhgGIAEoDRIPCgduZXR3b3JrGAcgASgJEg4KBm5ld19pbhgIIAEoCRIQCghub3RpZmllZBgJIAEoCBImCgJhdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6C5K1GAdhdHRlbXB0Kl0KDExvZ2luQ2hhbm5lbBIdChlMT0dJTl9DSEFOTkVMX1VOU1BFQ0lGSUVEEAASFwoTTE9HSU5fQ0hBTk5FTF9QQU5FTBABEhUKEUxPR0lOX0NIQU5ORUxfQVBJEAIqfwoLTG9naW5SZXN1bHQSHAoYTE9HSU5fUkVTVUxUX1VOU1BFQ0lGSUVEEAASGgoWTE9HSU5fUkVTVUxUX1NVQ0NFRURFRBABEhcKE0xPR0lOX1JFU1VMVF9GQUlMRUQQAhIdChlMT0dJTl9SRVNVTFRfUkFURV9MSU1JVEVEEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_platform_common_v1_options, file_platform_logins_v1_forwarded_hop]);
+  fileDesc("Ch9wbGF0Zm9ybS9sb2dpbnMvdjEvZXZlbnRzLnByb3RvEhJwbGF0Zm9ybS5sb2dpbnMudjEi1wIKDkxvZ2luQXR0ZW1wdGVkEhIKCmF0dGVtcHRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVlbWFpbBgDIAEoCRIKCgJpcBgEIAEoCRISCgp1c2VyX2FnZW50GAUgASgJEjEKB2NoYW5uZWwYBiABKA4yIC5wbGF0Zm9ybS5sb2dpbnMudjEuTG9naW5DaGFubmVsEi8KBnJlc3VsdBgHIAEoDjIfLnBsYXRmb3JtLmxvZ2lucy52MS5Mb2dpblJlc3VsdBIOCgZyZWFzb24YCCABKAkSJgoCYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3BlZXJfaXAYCiABKAkSNwoNZm9yd2FyZGVkX2ZvchgLIAMoCzIgLnBsYXRmb3JtLmxvZ2lucy52MS5Gb3J3YXJkZWRIb3A6C5K1GAdhdHRlbXB0It4BChNMb2dpbkF0dGVtcHRMb2NhdGVkEhIKCmF0dGVtcHRfaWQYASABKAkSCgoCaXAYAiABKAkSEAoIaXBfY2xhc3MYAyABKAkSFAoMY291bnRyeV9jb2RlGAQgASgJEgsKA2FzbhgFIAEoDRIPCgduZXR3b3JrGAYgASgJEh0KFWNvdW50cnlfZGF0YWJhc2VfZGF0ZRgHIAEoCRIZChFhc25fZGF0YWJhc2VfZGF0ZRgIIAEoCRIaChJ1c2VyX2FnZW50X3N1bW1hcnkYCSABKAk6C5K1GAdhdHRlbXB0IugBChRMb2dpbkF0dGFja1N1c3BlY3RlZBIQCghibG9ja19pZBgBIAEoCRINCgVzY29wZRgCIAEoCRILCgNrZXkYAyABKAkSEAoIZmFpbHVyZXMYBCABKA0SFgoOd2luZG93X3NlY29uZHMYBSABKA0SMQoNYmxvY2tlZF91bnRpbBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKYXR0ZW1wdF9pZBgHIAEoCRImCgJhdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6CZK1GAVibG9jayJzChBMb2dpbkJsb2NrTGlmdGVkEhAKCGJsb2NrX2lkGAEgASgJEg0KBXNjb3BlGAIgASgJEgsKA2tleRgDIAEoCRImCgJhdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6CZK1GAVibG9jayLdAQoQTG9naW5OZXdMb2NhdGlvbhISCgphdHRlbXB0X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFZW1haWwYAyABKAkSCgoCaXAYBCABKAkSFAoMY291bnRyeV9jb2RlGAUgASgJEgsKA2FzbhgGIAEoDRIPCgduZXR3b3JrGAcgASgJEg4KBm5ld19pbhgIIAEoCRIQCghub3RpZmllZBgJIAEoCBImCgJhdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXA6C5K1GAdhdHRlbXB0IsMBCgtJcExvZ1BydW5lZBIQCghwcnVuZV9pZBgBIAEoCRIqCgZiZWZvcmUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGF0dGVtcHRzGAMgASgEEhUKDWV2ZW50c19wdXJnZWQYBCABKAQSFgoOcmV0ZW50aW9uX2RheXMYBSABKA0SJgoCYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOg2StRgJbG9nLXBydW5lKl0KDExvZ2luQ2hhbm5lbBIdChlMT0dJTl9DSEFOTkVMX1VOU1BFQ0lGSUVEEAASFwoTTE9HSU5fQ0hBTk5FTF9QQU5FTBABEhUKEUxPR0lOX0NIQU5ORUxfQVBJEAIqfwoLTG9naW5SZXN1bHQSHAoYTE9HSU5fUkVTVUxUX1VOU1BFQ0lGSUVEEAASGgoWTE9HSU5fUkVTVUxUX1NVQ0NFRURFRBABEhcKE0xPR0lOX1JFU1VMVF9GQUlMRUQQAhIdChlMT0dJTl9SRVNVTFRfUkFURV9MSU1JVEVEEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_platform_common_v1_options, file_platform_logins_v1_forwarded_hop]);
 
 /**
  * One sign-in attempt at the panel or the API, successful or not, stored on
@@ -338,6 +338,53 @@ export type LoginNewLocation = Message<"platform.logins.v1.LoginNewLocation"> & 
  */
 export const LoginNewLocationSchema: GenMessage<LoginNewLocation> = /*@__PURE__*/
   messageDesc(file_platform_logins_v1_events, 4);
+
+/**
+ * IP Log sign-in attempts made before `before` were removed (Settings →
+ * Retention): their events are purged from the stream, and read models drop
+ * their rows. Brute-force blocks are kept. Stored on
+ * evt.logins.log-prune.<id>, one subject per prune.
+ *
+ * @generated from message platform.logins.v1.IpLogPruned
+ */
+export type IpLogPruned = Message<"platform.logins.v1.IpLogPruned"> & {
+  /**
+   * @generated from field: string prune_id = 1;
+   */
+  pruneId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp before = 2;
+   */
+  before?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint64 attempts = 3;
+   */
+  attempts: bigint;
+
+  /**
+   * @generated from field: uint64 events_purged = 4;
+   */
+  eventsPurged: bigint;
+
+  /**
+   * @generated from field: uint32 retention_days = 5;
+   */
+  retentionDays: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 6;
+   */
+  at?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message platform.logins.v1.IpLogPruned.
+ * Use `create(IpLogPrunedSchema)` to create a new message.
+ */
+export const IpLogPrunedSchema: GenMessage<IpLogPruned> = /*@__PURE__*/
+  messageDesc(file_platform_logins_v1_events, 5);
 
 /**
  * @generated from enum platform.logins.v1.LoginChannel
