@@ -1,7 +1,8 @@
 // List pages at scale, measured as a user would: N rows written straight into the Tasks and Provisioning Log read
-// models (no events: this measures reads), a gateway process started on that schema, and per resource and filter
-// the page's p50/p99 through the API beside the same SQL run raw (the statements the list reader issues, captured
-// and replayed on one connection), then a CSV export of the whole Tasks list with the gateway's memory sampled.
+// models (no events: this measures reads), a gateway process started on that schema as the image runs it (built,
+// with the image's node flags), and per resource and filter the page's p50/p99 through the API and the gateway's own
+// time (its Server-Timing header) beside the same SQL run raw (the statements the list reader issues, captured and
+// replayed on one connection), then a CSV export of the whole Tasks list with the gateway's memory sampled.
 // Prints figures; never fails on a number. Drops its schemas and streams afterwards.
 //   BENCH_ROWS=1000000 npm run bench:lists        (or: npm run bench:lists -- --rows 1000000; default 10,000,000)
 //   BENCH_REQUESTS=30 per case; BENCH_CSV=0 skips the export
@@ -22,6 +23,9 @@ import {
   signIn,
 } from '@opsledger/gateway/testing';
 import { contextSchema, migrateToLatest } from '@opsledger/db';
+import { buildAll, builtMain } from '@opsledger/dev/build';
+import { imageRuntime } from '@opsledger/dev/image-runtime';
+import { readManifest } from '@opsledger/dev/manifest';
 import { createTestDatabase, createTestNats, freePort, ServiceProcess, testEnv } from '@opsledger/testing';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import { readFileSync } from 'node:fs';
@@ -70,11 +74,15 @@ try {
   }
   log(`seeded and indexed in ${((Date.now() - seedStart) / 1000).toFixed(0)} s\n`);
 
-  // 2. A gateway process on these schemas.
+  // 2. A gateway process on these schemas, built and started as the image starts it.
+  await buildAll(readManifest().filter((p) => p.name === 'gateway'));
+  const image = imageRuntime();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const startedAt = Date.now();
-  gateway = ServiceProcess.start('gateway', 'apps/gateway/src/main.ts', {
+  gateway = ServiceProcess.start('gateway', builtMain('gateway'), {
+    ...image.env,
+    NODE_OPTIONS: image.nodeFlags.join(' '),
     OPSLEDGER_PREFIX: prefix,
     NATS_URL: nats.url,
     DATABASE_URL: testEnv.databaseUrl,
@@ -86,7 +94,7 @@ try {
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${gateway!.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
   // Idle memory: 30 s after the process started, before any list request (one node process: tsx loads in it).
   await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - startedAt))));
-  log(`gateway idle RSS 30 s after start: ${fmt(rss())} MB (node + tsx transpiling TypeScript at run time)\n`);
+  log(`gateway idle RSS 30 s after start: ${fmt(rss())} MB (built, ${image.nodeFlags.join(' ')})\n`);
 
   // The reader's statements for a request, captured from a reader in this process (same code, same database).
   const pool = new pg.Pool({ connectionString: testEnv.databaseUrl, max: 2 });
@@ -125,19 +133,21 @@ try {
     [provisioningLogResource, 'q=Client 1234', { filter: { q: 'Client 1234' } }],
   ];
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-  const timed = async (n: number, run: () => Promise<unknown>) => {
+  const timed = async (n: number, run: () => Promise<number | void>) => {
     for (let i = 0; i < 3; i++) await run(); // warm caches and plans
     const xs: number[] = [];
+    const own: number[] = [];
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
-      await run();
+      const server = await run();
       xs.push(performance.now() - t0);
+      if (server !== undefined) own.push(server);
     }
-    return { p50: pct(xs, 50), p99: pct(xs, 99) };
+    return { p50: pct(xs, 50), p99: pct(xs, 99), server: own.length ? { p50: pct(own, 50), p99: pct(own, 99) } : undefined };
   };
 
   log(
-    `${'resource'.padEnd(17)}${'case'.padEnd(46)}${'API p50'.padStart(10)}${'API p99'.padStart(10)}${'SQL p50'.padStart(10)}${'SQL p99'.padStart(10)}${'p99 ratio'.padStart(11)}  total`,
+    `${'resource'.padEnd(17)}${'case'.padEnd(46)}${'API p50'.padStart(10)}${'API p99'.padStart(10)}${'gw p50'.padStart(10)}${'gw p99'.padStart(10)}${'SQL p50'.padStart(10)}${'SQL p99'.padStart(10)}${'gw/SQL p99'.padStart(12)}  total`,
   );
   for (const [spec, name, params] of cases) {
     const query = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, JSON.stringify(v)]));
@@ -148,6 +158,7 @@ try {
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`${spec.resource}?${qs}: ${res.status}`);
       total = `${res.headers.get('content-range')?.split('/')[1]}${res.headers.get('x-total-estimated') ? ' (est.)' : ''}`;
+      return Number(/total;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1]);
     });
     captured = [];
     await new ListReader(capture.withSchema(contextSchema(spec === tasksResource ? 'tasks' : 'provisioning', prefix))).page(
@@ -160,7 +171,8 @@ try {
       for (const s of statements) await raw.query(s.sql, [...s.parameters]);
     });
     log(
-      `${spec.resource.padEnd(17)}${name.padEnd(46)}${ms(api.p50).padStart(10)}${ms(api.p99).padStart(10)}${ms(rawTime.p50).padStart(10)}${ms(rawTime.p99).padStart(10)}${`${(api.p99 / rawTime.p99).toFixed(2)} ×`.padStart(11)}  ${total}`,
+      `${spec.resource.padEnd(17)}${name.padEnd(46)}${ms(api.p50).padStart(10)}${ms(api.p99).padStart(10)}${ms(api.server!.p50).padStart(10)}${ms(api.server!.p99).padStart(10)}` +
+        `${ms(rawTime.p50).padStart(10)}${ms(rawTime.p99).padStart(10)}${`${(api.server!.p99 / rawTime.p99).toFixed(2)} ×`.padStart(12)}  ${total}`,
     );
   }
   const deep = await fetch(`${url}/api/tasks?range=${encodeURIComponent('[1000000,1000024]')}`, { headers: { cookie } });
@@ -168,7 +180,8 @@ try {
     `\npage at offset 1,000,000 with no page read before it: HTTP ${deep.status} (${((await deep.json()) as { message?: string }).message ?? ''})`,
   );
   log(
-    '(SQL = the statements the list reader issues for that request, replayed one after another on one connection; the gateway runs page and count at once)',
+    "(API = the request as Node's fetch sees it; gw = the gateway's own time, its Server-Timing total from arrival to headers; " +
+      'SQL = the statements the list reader issues for that request, replayed one after another on one connection; the gateway runs page and count at once)',
   );
 
   // 3. CSV export of the whole Tasks list, the gateway's memory sampled every 50 ms.

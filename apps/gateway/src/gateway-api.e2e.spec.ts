@@ -289,6 +289,18 @@ describe('roles', () => {
       await (await get(`/api/tasks?filter=${encodeURIComponent(JSON.stringify({ userId: accounts.alice.id }))}`, cookies.bob)).json(),
     ).toEqual([]);
   });
+
+  it('every answer says the gateway’s own time (Server-Timing); a list page, the list reader’s share of it too', async () => {
+    const durations = (res: Response) =>
+      Object.fromEntries(
+        [...(res.headers.get('server-timing') ?? '').matchAll(/(\w+);dur=([\d.]+)/g)].map(([, name, ms]) => [name, Number(ms)]),
+      );
+    const list = durations(await get('/api/tasks?range=[0,9]', cookies.bob));
+    expect(Object.keys(list)).toEqual(['list', 'total']);
+    expect(list.list).toBeGreaterThan(0);
+    expect(list.total).toBeGreaterThanOrEqual(list.list!);
+    expect(Object.keys(durations(await get('/api/tasks?range=[0,9]', '')))).toEqual(['total']);
+  });
 });
 
 describe('API tokens', () => {

@@ -1,19 +1,22 @@
 import type { INestApplication } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { serverTiming } from './server-timing';
 
 /** The largest JSON body the API reads; every record it takes is far smaller. */
 export const JSON_BODY_LIMIT = '100kb';
 
 /**
- * The HTTP layer every gateway shares (the process and the test gateway): case-sensitive routes, cookies, and
- * JSON bodies only. The app must be created with `bodyParser: false`: Nest's own parsers pass a parse error on
- * to the next error handler, and the console's static middleware answers any error on an /api path with
- * "404 Cannot POST"; and its url-encoded parser lets a cross-site HTML form post to the API.
+ * The HTTP layer every gateway shares (the process and the test gateway): its own time on every response
+ * (`Server-Timing`), case-sensitive routes, cookies, and JSON bodies only. The app must be created with
+ * `bodyParser: false`: Nest's own parsers pass a parse error on to the next error handler, and the console's
+ * static middleware answers any error on an /api path with "404 Cannot POST"; and its url-encoded parser lets
+ * a cross-site HTML form post to the API.
  */
 export function configureGatewayHttp(app: INestApplication): void {
   // `/API/tasks` is not `/api/tasks`: one spelling per route, so nothing is reached by a variant.
   app.getHttpAdapter().getInstance().set('case sensitive routing', true);
+  app.use(serverTiming());
   app.use(cookieParser());
   app.use(jsonBodyOnly());
 }

@@ -7,6 +7,7 @@ import type { CsvExport } from './csv-export';
 import type { ListQuery } from './list-query';
 import type { ListReader } from './list-reader';
 import type { ResourceSpec } from './resource-spec';
+import { addServerTiming } from '../server-timing';
 
 /** CSV when asked by `Accept: text/csv`, or by `?format=csv` so a plain download link streams it too. */
 export const wantsCsv = (req: Request) => /\btext\/csv\b/.test(String(req.headers.accept ?? '')) || req.query.format === 'csv';
@@ -50,7 +51,9 @@ export async function respondList(
     await pipeline(chunks, res);
     return;
   }
+  const readStart = performance.now();
   const page = await reader.page(spec, query, principal);
+  addServerTiming(res, 'list', performance.now() - readStart, 'list reader: estimate, count and page');
   const last = page.rows.length ? query.start + page.rows.length - 1 : query.start;
   res.setHeader('Content-Range', `${spec.resource} ${query.start}-${last}/${page.total}`);
   res.setHeader('Access-Control-Expose-Headers', 'Content-Range, X-Total-Estimated');
