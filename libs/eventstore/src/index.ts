@@ -13,3 +13,4 @@ export * from './handle-command';
 export * from './command-actor';
 export * from './domain-errors';
 export * from './purge-indexed-aggregates';
+export * from './projection/aggregate-index.projection';
