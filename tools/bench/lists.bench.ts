@@ -131,6 +131,8 @@ try {
     [provisioningLogResource, 'created in the last hour', { filter: { createdAt_gte: hour } }],
     [provisioningLogResource, 'q=site4242.example', { filter: { q: 'site4242.example' } }],
     [provisioningLogResource, 'q=Client 1234', { filter: { q: 'Client 1234' } }],
+    [provisioningLogResource, 'q=Client 1234 + status=failed (none)', { filter: { q: 'Client 1234', status: 'failed' } }],
+    [provisioningLogResource, 'q=site (every service: read in order)', { filter: { q: 'site' } }],
   ];
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
   const timed = async (n: number, run: () => Promise<number | void>) => {

@@ -72,6 +72,14 @@ const searchable = async () =>
   (await pg.db.withSchema(schema).selectFrom('provisioning_log_subject').select('domain').orderBy('domain').execute()).map(
     (r) => r.domain as string,
   );
+/** How many attempts each searchable domain has, as the search's totals read them. */
+const attemptsByDomain = async () =>
+  Object.fromEntries(
+    (await pg.db.withSchema(schema).selectFrom('provisioning_log_subject_attempts').select(['domain', 'attempts']).execute()).map((r) => [
+      r.domain as string,
+      Number(r.attempts),
+    ]),
+  );
 const attemptMessages = async () =>
   (await nats.jsm.streams.info(streamName('provisioning', nats.prefix), { subjects_filter: `${nats.prefix}.evt.provisioning.attempt.>` }))
     .state.subjects ?? {};
@@ -101,25 +109,37 @@ it('prune --days=90 removes exactly the entries older than 90 days, from the rea
   const ages = { a100: 100, b365: 365, c91: 91, d89: 89, e1: 1, f0: 0 };
   for (const [id, age] of Object.entries(ages))
     await recordAttemptEvent(nats, { id, domain: `${id}.example`, success: age % 2 === 0, at: new Date(Date.now() - age * DAY) });
-  await project((ids) => ids.length === 6);
-  expect(await rows()).toEqual(['a100', 'b365', 'c91', 'd89', 'e1', 'f0']);
+  // A second attempt on e1's service, old enough to go: e1 stays searchable, with one attempt fewer.
+  await recordAttemptEvent(nats, { id: 'g120', domain: 'e1.example', success: true, at: new Date(Date.now() - 120 * DAY) });
+  await project((ids) => ids.length === 7);
+  expect(await rows()).toEqual(['a100', 'b365', 'c91', 'd89', 'e1', 'f0', 'g120']);
   expect(await searchable()).toHaveLength(6);
+  expect(await attemptsByDomain()).toEqual({
+    'a100.example': 1,
+    'b365.example': 1,
+    'c91.example': 1,
+    'd89.example': 1,
+    'e1.example': 2,
+    'f0.example': 1,
+  });
   // The service's own index has them too.
   await expect.poll(indexLag, { timeout: 10_000 }).toBe(0);
 
   const dry = await opsledger('provisioning', 'prune', '--days=90', '--dry-run');
   expect(dry).toMatchObject({ code: 0 });
-  expect(dry.stdout).toMatch(/^dry run: 3 provisioning log entries older than 90 days/);
-  expect(await rows()).toHaveLength(6);
-  expect(Object.keys(await attemptMessages())).toHaveLength(6);
+  expect(dry.stdout).toMatch(/^dry run: 4 provisioning log entries older than 90 days/);
+  expect(await rows()).toHaveLength(7);
+  expect(Object.keys(await attemptMessages())).toHaveLength(7);
 
   const pruned = await opsledger('provisioning', 'prune', '--days=90');
   expect(pruned).toMatchObject({ code: 0 });
-  expect(pruned.stdout).toMatch(/^removed 3 provisioning log entries older than 90 days .*; 3 events purged/);
-  // The read model drops the rows when it projects the prune's event.
+  expect(pruned.stdout).toMatch(/^removed 4 provisioning log entries older than 90 days .*; 4 events purged/);
+  // The read model drops the rows when it projects the prune's event, and their subjects' counts with them.
   await project((ids) => ids.length === 3);
   expect(await rows()).toEqual(['d89', 'e1', 'f0']);
   expect(await searchable()).toEqual(['d89.example', 'e1.example', 'f0.example']);
+  const left = { 'd89.example': 1, 'e1.example': 1, 'f0.example': 1 };
+  expect(await attemptsByDomain()).toEqual(left);
   expect(Object.keys(await attemptMessages()).sort()).toEqual(
     ['d89', 'e1', 'f0'].map((id) => `${nats.prefix}.evt.provisioning.attempt.${id}`),
   );
@@ -137,6 +157,7 @@ it('prune --days=90 removes exactly the entries older than 90 days, from the rea
   await project((ids) => ids.length === 3, true);
   await sleep(200);
   expect(await rows()).toEqual(['d89', 'e1', 'f0']);
+  expect(await attemptsByDomain()).toEqual(left);
 });
 
 it('a missing or malformed --days is refused, naming the option, and nothing is removed', async () => {

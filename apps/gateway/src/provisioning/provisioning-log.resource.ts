@@ -25,7 +25,11 @@ export const provisioningLogResource: ResourceSpec<ProvisioningLogRow> = {
     createdAt_lte: { column: 'created_at', op: 'lte', schema: time },
   },
   search: ['domain', 'client_name'],
-  searchSubjects: { table: 'provisioning_log_subject', key: 'service_id' },
+  searchSubjects: {
+    table: 'provisioning_log_subject',
+    key: 'service_id',
+    counts: { table: 'provisioning_log_subject_attempts', column: 'attempts', on: ['service_id', 'domain', 'client_name'] },
+  },
   sortable: { createdAt: 'created_at' },
   defaultSort: ['createdAt', 'DESC'],
   keysetSorts: ['createdAt'],

@@ -36,10 +36,15 @@ export async function seedProvisioningLog(db: Kysely<any>, schema: string, from:
       case when i % 50 = 0 then 'timeout' end, case when i % 50 = 0 then 'the panel did not answer' end,
       case when i % 50 = 0 then 'check the panel server' end, now() - make_interval(secs => ${total}::int - i)
     from generate_series(${from}::int, ${to}::int) as i`.execute(db);
-  // What the projection keeps beside each attempt: its service's domain and client, once.
+  // What the projection keeps beside the attempts: each service's domain and client once, and how many attempts name it.
+  await sql`
+    insert into ${sql.table(`${schema}.provisioning_log_subject_attempts`)} as s (service_id, domain, client_name, attempts)
+    select service_id, domain, client_name, count(*) from ${sql.table(`${schema}.provisioning_log`)}
+    where id between 'attempt-' || lpad(${from}::text, 9, '0') and 'attempt-' || lpad(${to}::text, 9, '0')
+    group by 1, 2, 3
+    on conflict (service_id, domain, client_name) do update set attempts = s.attempts + excluded.attempts`.execute(db);
   await sql`
     insert into ${sql.table(`${schema}.provisioning_log_subject`)} (service_id, domain, client_name)
-    select distinct service_id, domain, client_name from ${sql.table(`${schema}.provisioning_log`)}
-    where id between 'attempt-' || lpad(${from}::text, 9, '0') and 'attempt-' || lpad(${to}::text, 9, '0')
+    select service_id, domain, client_name from ${sql.table(`${schema}.provisioning_log_subject_attempts`)}
     on conflict do nothing`.execute(db);
 }

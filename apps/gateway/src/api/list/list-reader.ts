@@ -19,6 +19,11 @@ const CURSOR_TTL_MS = 60_000;
  * Further is refused: at 10 M rows an OFFSET of millions walks millions of index entries for one page.
  */
 export const MAX_SKIP = 10_000;
+/**
+ * A search matching at most this many subjects (e.g. services) reads each one's rows by its own index range, as far as
+ * the page reaches; one matching more reads the list in order and keeps the rows whose subject matched.
+ */
+const SEARCH_FANOUT = 200;
 
 interface Cursor {
   /** The order columns' values of the row before the page (see `orderColumns`). */
@@ -35,6 +40,12 @@ export interface Page {
 }
 
 type Query = SelectQueryBuilder<any, any, any>;
+
+/** A search's matching subjects, when few: each one's identity (the `counts.on` columns), and how many rows name them. */
+interface Narrowed {
+  subjects: Record<string, string>[];
+  rows: number;
+}
 
 /**
  * Reads a resource's list the way react-admin asks for it (offset ranges)
@@ -54,20 +65,18 @@ export class ListReader {
     const key = cursorKey(spec, query, principal);
     const limit = query.end - query.start + 1;
     const keyset = spec.keysetSorts.includes(query.sort.field);
+    const narrowed = await this.narrow(spec, query);
+    if (narrowed?.subjects.length === 0) return { rows: [], total: 0, estimated: false };
     // The nearest remembered page start at or before this one: the page is read from there, skipping only the rows between.
     const cursor = keyset ? this.nearest(key, query.start) : undefined;
     const byOffset = () => {
       if (query.start > MAX_SKIP) throw tooDeep(query.start);
-      return this.ordered(spec, query, principal).limit(limit).offset(query.start).execute();
+      return this.rows(spec, query, principal, narrowed, undefined, query.start, limit);
     };
     const [count, keysetRows] = await Promise.all([
-      this.count(spec, query, principal),
+      this.count(spec, query, principal, narrowed),
       cursor
-        ? this.ordered(spec, query, principal)
-            .where(this.afterKey(spec, query, cursor.value.key))
-            .limit(limit)
-            .offset(query.start - cursor.index)
-            .execute()
+        ? this.rows(spec, query, principal, narrowed, cursor.value.key, query.start - cursor.index, limit)
         : query.start > MAX_SKIP
           ? Promise.reject(tooDeep(query.start))
           : undefined,
@@ -141,20 +150,86 @@ export class ListReader {
     return q.where(spec.ownerColumn, '=', principal.id);
   }
 
-  private filtered(spec: ResourceSpec<any>, query: ListQuery, principal: Principal): Query {
+  private filtered(spec: ResourceSpec<any>, query: ListQuery, principal: Principal, narrowed?: Narrowed): Query {
     let q = this.scoped(spec, principal);
     for (const [name, value] of Object.entries(query.filters)) {
       const filter = spec.filters[name]!;
       q = q.where(filter.column, OPERATORS[filter.op], value);
     }
-    if (query.q && spec.search) {
-      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const matches = (eb: ExpressionBuilder<any, any>) => eb.or(spec.search!.map((column) => eb(column, 'ilike', pattern)));
+    // Narrowed, the query is read once per matching subject (perSubject), restricted to the rows naming it: those match.
+    if (query.q && spec.search && !narrowed) {
+      const matches = searchMatch(spec.search, query.q);
       q = q.where(matches);
       const subjects = spec.searchSubjects;
       if (subjects) q = q.where(subjects.key, 'in', this.db.selectFrom(subjects.table).select(subjects.key).where(matches));
     }
     return q;
+  }
+
+  /**
+   * A search over a resource with subjects: the matching subjects, read once, when there are few of them (see
+   * SEARCH_FANOUT); undefined otherwise.
+   */
+  private async narrow(spec: ResourceSpec<any>, query: ListQuery): Promise<Narrowed | undefined> {
+    const subjects = spec.searchSubjects;
+    if (!query.q || !spec.search || !subjects) return undefined;
+    const { counts } = subjects;
+    // The few subjects first (the limit stops a search that matches most of them early), then their counts.
+    const matching = this.db
+      .selectFrom(subjects.table)
+      .select(counts.on)
+      .where(searchMatch(spec.search, query.q))
+      .limit(SEARCH_FANOUT + 1)
+      .as('s');
+    const found = await this.db
+      .selectFrom(matching)
+      .leftJoin(`${counts.table} as c`, (join) => counts.on.reduce((j, column) => j.onRef(`s.${column}`, '=', `c.${column}`), join))
+      .selectAll('s')
+      .select(`c.${counts.column} as rows`)
+      .execute();
+    if (found.length > SEARCH_FANOUT) return undefined;
+    return {
+      subjects: found.map((row) => Object.fromEntries(counts.on.map((column) => [column, String(row[column])]))),
+      rows: found.reduce((sum, row) => sum + Number(row.rows ?? 0), 0),
+    };
+  }
+
+  /**
+   * A page's rows: `limit` rows from `offset`, after the row whose order columns are `after` when given. For a narrowed
+   * search, each subject's rows are read by their own index range up to the page's end, then merged and cut: a few
+   * hundred rows read and matched instead of every row of every matching subject.
+   */
+  private rows(
+    spec: ResourceSpec<any>,
+    query: ListQuery,
+    principal: Principal,
+    narrowed: Narrowed | undefined,
+    after: unknown[] | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
+    let q = this.ordered(spec, query, principal, narrowed);
+    if (after) q = q.where(this.afterKey(spec, query, after));
+    if (!narrowed) return q.limit(limit).offset(offset).execute();
+    const direction = query.sort.order === 'ASC' ? 'asc' : 'desc';
+    return this.orderColumns(spec, query)
+      .reduce(
+        (outer, column) => outer.orderBy(`each.${column}`, direction),
+        this.perSubject(spec, narrowed, q.limit(offset + limit)).selectAll('each'),
+      )
+      .limit(limit)
+      .offset(offset)
+      .execute();
+  }
+
+  /** `query` run once for each of the narrowed subjects, on the rows naming it, as the lateral table `each`. */
+  private perSubject(spec: ResourceSpec<any>, narrowed: Narrowed, query: Query) {
+    const on = spec.searchSubjects!.counts.on;
+    const columns = sql.join(on.map((column) => sql`${narrowed.subjects.map((s) => s[column]!)}::text[]`));
+    const naming = on.reduce((q, column) => q.where(column, '=', sql.ref(`subject.${column}`)), query);
+    return this.db
+      .selectFrom(sql`unnest(${columns})`.as<'subject'>(sql`subject(${sql.join(on.map((column) => sql.id(column)))})`))
+      .innerJoinLateral(naming.as('each'), (join) => join.onTrue());
   }
 
   /**
@@ -165,9 +240,12 @@ export class ListReader {
     return [...new Set([query.sort.column, spec.sortable[spec.defaultSort[0]]!, spec.idColumn])];
   }
 
-  private ordered(spec: ResourceSpec<any>, query: ListQuery, principal: Principal): Query {
+  private ordered(spec: ResourceSpec<any>, query: ListQuery, principal: Principal, narrowed?: Narrowed): Query {
     const direction = query.sort.order === 'ASC' ? 'asc' : 'desc';
-    return this.orderColumns(spec, query).reduce((q, column) => q.orderBy(column, direction), this.filtered(spec, query, principal));
+    return this.orderColumns(spec, query).reduce(
+      (q, column) => q.orderBy(column, direction),
+      this.filtered(spec, query, principal, narrowed),
+    );
   }
 
   /** Rows strictly after `key` in list order: the order columns compared as a tuple, which an index on them serves. */
@@ -188,12 +266,35 @@ export class ListReader {
 
   /**
    * The list's total: exact up to EXACT_COUNT_LIMIT rows, the planner's estimate (marked) past it. The estimate is
-   * asked first: when it is far past the limit (a large list), counting even the capped rows is skipped.
+   * asked first: when it is far past the limit (a large list), counting even the capped rows is skipped. A narrowed
+   * search with no other filter, over rows every caller sees, totals the matching subjects' own counts: exact, no row
+   * read; with other filters its rows are counted subject by subject.
    */
-  private async count(spec: ResourceSpec<any>, query: ListQuery, principal: Principal): Promise<{ total: number; estimated: boolean }> {
-    const filtered = this.filtered(spec, query, principal)
+  private async count(
+    spec: ResourceSpec<any>,
+    query: ListQuery,
+    principal: Principal,
+    narrowed?: Narrowed,
+  ): Promise<{ total: number; estimated: boolean }> {
+    const filtered = this.filtered(spec, query, principal, narrowed)
       .clearSelect()
       .select(sql`1`.as('one'));
+    if (narrowed) {
+      const unscoped = principal.role === 'admin' || spec.public;
+      if (unscoped && Object.keys(query.filters).length === 0) return { total: narrowed.rows, estimated: false };
+      // Each subject's rows, capped, counted: the subjects' own total is the bound past the cap.
+      const capped = await this.db
+        .selectFrom(
+          this.perSubject(spec, narrowed, filtered.limit(EXACT_COUNT_LIMIT + 1))
+            .select('each.one')
+            .limit(EXACT_COUNT_LIMIT + 1)
+            .as('capped'),
+        )
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const n = Number(capped.n);
+      return n <= EXACT_COUNT_LIMIT ? { total: n, estimated: false } : { total: narrowed.rows, estimated: true };
+    }
     const compiled = filtered.compile();
     const plan = await this.db.executeQuery<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
       CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]),
@@ -219,6 +320,12 @@ export class ListReader {
     if (entry.size > 200) entry.clear();
     entry.set(index, value);
   }
+}
+
+/** The free-text search: any of the columns holds `q` as a case-insensitive substring (no wildcards of its own). */
+function searchMatch(columns: string[], q: string) {
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return (eb: ExpressionBuilder<any, any>) => eb.or(columns.map((column) => eb(column, 'ilike', pattern)));
 }
 
 const tooDeep = (start: number) =>

@@ -27,7 +27,16 @@ export interface ResourceSpec<Row = Record<string, unknown>> {
    * service and domain, beside a log of millions of rows): the search matches there first, and only rows whose key is
    * among the matches are read (and matched again, so the result is the same).
    */
-  searchSubjects?: { table: string; key: string };
+  searchSubjects?: {
+    table: string;
+    key: string;
+    /**
+     * How many rows of the list name each subject, in a table of its own joined on `on`: a search with no other filter
+     * totals these instead of counting rows. `on` is the subject's identity, the search columns among it: a row whose
+     * `on` columns equal a matching subject's matches the search.
+     */
+    counts: { table: string; column: string; on: string[] };
+  };
   /** API field → column, for `sort=["field","ASC"]`. */
   sortable: Record<string, string>;
   defaultSort: [field: string, order: 'ASC' | 'DESC'];
