@@ -1,7 +1,8 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_ROUTE } from '@opsledger/service-runtime';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { addServerTiming } from '../api/server-timing';
 import { AuthService } from './auth.service';
 
 export { Public } from '@opsledger/service-runtime';
@@ -29,7 +30,9 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     refuseCrossSiteChange(req);
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const started = performance.now();
     req.principal = await this.auth.authenticate(req);
+    addServerTiming(context.switchToHttp().getResponse<Response>(), 'auth', performance.now() - started, 'session or token check');
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && req.principal.role !== 'admin') {
       throw new ForbiddenException('this needs a staff account');
     }
