@@ -7,7 +7,10 @@ import type { ResourceSpec } from './resource-spec';
 
 const OPERATORS = { eq: '=', gte: '>=', lte: '<=', in: 'in' } as const;
 
-/** Up to this many matching rows are counted exactly; past it the planner's estimate is used (and marked). */
+/**
+ * Up to this many matching rows are counted exactly; past it the planner's estimate is used (and marked), unless the
+ * total is known without counting (a search's subjects' own counts).
+ */
 export const EXACT_COUNT_LIMIT = 10_000;
 /** A planner estimate this far past the exact limit is taken as it is: the list is large, counting would only confirm it. */
 const TRUST_ESTIMATE_ABOVE = 10 * EXACT_COUNT_LIMIT;
@@ -24,6 +27,8 @@ export const MAX_SKIP = 10_000;
  * the page reaches; one matching more reads the list in order and keeps the rows whose subject matched.
  */
 const SEARCH_FANOUT = 200;
+/** The most rows a page read subject by subject may read (subjects × rows to the page's end); past it, list order. */
+const PER_SUBJECT_ROWS = 50_000;
 
 interface Cursor {
   /** The order columns' values of the row before the page (see `orderColumns`). */
@@ -65,6 +70,7 @@ export class ListReader {
     const key = cursorKey(spec, query, principal);
     const limit = query.end - query.start + 1;
     const keyset = spec.keysetSorts.includes(query.sort.field);
+    this.scoped(spec, principal); // refuses a caller the resource is not for before anything is read
     const narrowed = await this.narrow(spec, query);
     if (narrowed?.subjects.length === 0) return { rows: [], total: 0, estimated: false };
     // The nearest remembered page start at or before this one: the page is read from there, skipping only the rows between.
@@ -208,14 +214,16 @@ export class ListReader {
     offset: number,
     limit: number,
   ): Promise<Record<string, unknown>[]> {
-    let q = this.ordered(spec, query, principal, narrowed);
+    // Deep pages over many subjects would read each one's rows down to the page: the list order finds them sooner.
+    const each = narrowed && narrowed.subjects.length * (offset + limit) <= PER_SUBJECT_ROWS ? narrowed : undefined;
+    let q = this.ordered(spec, query, principal, each);
     if (after) q = q.where(this.afterKey(spec, query, after));
-    if (!narrowed) return q.limit(limit).offset(offset).execute();
+    if (!each) return q.limit(limit).offset(offset).execute();
     const direction = query.sort.order === 'ASC' ? 'asc' : 'desc';
     return this.orderColumns(spec, query)
       .reduce(
         (outer, column) => outer.orderBy(`each.${column}`, direction),
-        this.perSubject(spec, narrowed, q.limit(offset + limit)).selectAll('each'),
+        this.perSubject(spec, each, q.limit(offset + limit)).selectAll('each'),
       )
       .limit(limit)
       .offset(offset)
@@ -293,13 +301,11 @@ export class ListReader {
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
       const n = Number(capped.n);
-      return n <= EXACT_COUNT_LIMIT ? { total: n, estimated: false } : { total: narrowed.rows, estimated: true };
+      if (n <= EXACT_COUNT_LIMIT) return { total: n, estimated: false };
+      // Past the cap: the planner's estimate of the filtered search, at most the matching subjects' own total.
+      return { total: Math.min(narrowed.rows, Math.max(n, await this.estimate(this.filtered(spec, query, principal)))), estimated: true };
     }
-    const compiled = filtered.compile();
-    const plan = await this.db.executeQuery<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
-      CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]),
-    );
-    const estimate = Math.round(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
+    const estimate = await this.estimate(filtered);
     if (estimate > TRUST_ESTIMATE_ABOVE) return { total: estimate, estimated: true };
     const capped = await this.db
       .selectFrom(filtered.limit(EXACT_COUNT_LIMIT + 1).as('capped'))
@@ -308,6 +314,15 @@ export class ListReader {
     const n = Number(capped.n);
     if (n <= EXACT_COUNT_LIMIT) return { total: n, estimated: false };
     return { total: Math.max(n, estimate), estimated: true };
+  }
+
+  /** The planner's estimate of how many rows `query` returns. */
+  private async estimate(query: Query): Promise<number> {
+    const compiled = query.compile();
+    const plan = await this.db.executeQuery<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+      CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]),
+    );
+    return Math.round(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
   }
 
   private remember(key: string, index: number, value: Cursor) {

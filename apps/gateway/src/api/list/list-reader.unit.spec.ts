@@ -2,6 +2,7 @@ import { ForbiddenError } from '@opsledger/messaging';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../auth/principal';
+import { parseListQuery } from './list-query';
 import { ListReader } from './list-reader';
 import type { ResourceSpec } from './resource-spec';
 
@@ -36,5 +37,15 @@ describe('row scoping fails closed', () => {
     await expect(reader.one(spec({}), 'x', admin)).resolves.toBeUndefined();
     await expect(reader.one(spec({ ownerColumn: 'user_id' }), 'x', customer)).resolves.toBeUndefined();
     await expect(reader.one(spec({ public: true }), 'x', customer)).resolves.toBeUndefined();
+  });
+
+  it('a search a customer may not make is refused before anything is read, even one that would find nothing', async () => {
+    const searchable = spec({
+      search: ['name'],
+      searchSubjects: { table: 'thing_subject', key: 'id', counts: { table: 'thing_count', column: 'n', on: ['id', 'name'] } },
+    });
+    const query = parseListQuery(searchable, { filter: JSON.stringify({ q: 'nothing matches' }) });
+    await expect(new ListReader(db).page(searchable, query, customer)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(new ListReader(db).page(searchable, query, admin)).resolves.toEqual({ rows: [], total: 0, estimated: false });
   });
 });
