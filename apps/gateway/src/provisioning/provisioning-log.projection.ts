@@ -2,7 +2,7 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { provisioningV1 } from '@opsledger/contracts';
 import type { Generated, Migrations, Timestamp } from '@opsledger/db';
 import type { Projection } from '@opsledger/eventstore';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 
 /** One Provisioning Log entry: one call to the panel's API. */
 export interface ProvisioningLogTable {
@@ -51,6 +51,8 @@ export interface ProvisioningReadModel {
   provisioning_log_subject_attempts: ProvisioningLogSubjectAttemptsTable;
 }
 export type ProvisioningLogRow = Selectable<ProvisioningLogTable>;
+
+const PROJECTION = 'provisioning-log';
 
 /** What names a subject: a service and the domain and client the log has given it. */
 const SUBJECT = ['service_id', 'domain', 'client_name'] as const;
@@ -164,19 +166,78 @@ const migrations = (schema: string): Migrations => ({
         .addColumn('attempts', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('provisioning_log_subject_attempts_pkey', [...SUBJECT])
         .execute();
-      await db
-        .insertInto('provisioning_log_subject_attempts')
-        .columns([...SUBJECT, 'attempts'])
-        .expression(
-          db
-            .selectFrom('provisioning_log')
-            .select([...SUBJECT, (eb) => eb.fn.countAll().as('attempts')])
-            .groupBy([...SUBJECT]),
-        )
+      // A runner of the release before this one may still be projecting while this one migrates (a rolling deploy): it
+      // adds and prunes attempts without counting them. Whoever projects next under this release recounts once if the
+      // checkpoint moved after this count (see reconcileSubjects).
+      await db.schema
+        .createTable('provisioning_log_subject_recount')
+        .addColumn('checkpoint', 'bigint', (c) => c.notNull())
         .execute();
+      // (A read model migrated on its own, as the list benchmark's, has no runner tables: nothing projected it.)
+      const { rows } = await sql<{ runner: string | null }>`
+        select to_regclass(format('%I.projection_checkpoint', ${schema}::text)) as runner`.execute(db);
+      const projected = rows[0]?.runner
+        ? await db.selectFrom('projection_checkpoint').select('last_seq').where('projection', '=', PROJECTION).executeTakeFirst()
+        : undefined;
+      await db
+        .insertInto('provisioning_log_subject_recount')
+        .values({ checkpoint: projected?.last_seq ?? 0 })
+        .execute();
+      await recountSubjects(db);
     },
   },
 });
+
+/**
+ * Every subject the log names, and how many attempts name each, counted afresh from the attempts; a subject no attempt
+ * names any more goes.
+ */
+async function recountSubjects(db: Kysely<any>) {
+  await db
+    .insertInto('provisioning_log_subject')
+    .columns(SUBJECT)
+    .expression(db.selectFrom('provisioning_log').select(SUBJECT).distinct())
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await db.deleteFrom('provisioning_log_subject_attempts').execute();
+  await db
+    .insertInto('provisioning_log_subject_attempts')
+    .columns([...SUBJECT, 'attempts'])
+    .expression(
+      db
+        .selectFrom('provisioning_log')
+        .select([...SUBJECT, (eb) => eb.fn.countAll().as('attempts')])
+        .groupBy([...SUBJECT]),
+    )
+    .execute();
+  await db
+    .deleteFrom('provisioning_log_subject as s')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('provisioning_log_subject_attempts as a')
+            .select('a.service_id')
+            .whereRef('a.service_id', '=', 's.service_id')
+            .whereRef('a.domain', '=', 's.domain')
+            .whereRef('a.client_name', '=', 's.client_name'),
+        ),
+      ),
+    )
+    .execute();
+}
+
+/**
+ * The first batch this release projects: if the checkpoint moved since the migration counted the subjects, a runner
+ * of the release before wrote attempts meanwhile without counting them, so everything is recounted, once.
+ */
+async function reconcileSubjects(trx: Transaction<any>): Promise<'reconciled' | 'pending'> {
+  const counted = await trx.selectFrom('provisioning_log_subject_recount').select('checkpoint').executeTakeFirst();
+  if (!counted) return 'reconciled';
+  const now = await trx.selectFrom('projection_checkpoint').select('last_seq').where('projection', '=', PROJECTION).executeTakeFirst();
+  if (Number(now?.last_seq ?? 0) !== Number(counted.checkpoint)) await recountSubjects(trx);
+  await trx.deleteFrom('provisioning_log_subject_recount').execute();
+  return 'pending';
+}
 
 /**
  * pg_trgm is database-wide: whichever schema migrates first installs it (in public, on every schema's search path).
@@ -196,13 +257,16 @@ async function createTrigramExtension(db: Kysely<any>) {
 
 /** The Provisioning Log page's read model: one row per attempt, payloads as stored (already redacted). */
 export function provisioningLogProjection(schema: string): Projection<ProvisioningReadModel> {
+  // Once no recount is pending it never is again (only the migration asks for one): no need to look each batch.
+  let reconciled = false;
   return {
-    name: 'provisioning-log',
+    name: PROJECTION,
     context: 'provisioning',
     schema,
     migrations: migrations(schema),
     tables: ['provisioning_log', 'provisioning_log_subject', 'provisioning_log_subject_attempts'],
     async apply(trx, events) {
+      if (!reconciled) reconciled = (await reconcileSubjects(trx)) === 'reconciled';
       const rows = events
         .filter((e) => e.type === provisioningV1.ProvisioningAttemptRecordedSchema.typeName)
         .map((e) => {
