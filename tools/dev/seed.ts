@@ -32,7 +32,7 @@ const countTasks = async (userId: string) =>
   (await sql<{ n: number }>`select count(*)::int as n from ${taskTable} where user_id = ${userId}`.execute(db)).rows[0]!.n;
 try {
   const identitySchema = contextSchema('identity', config.OPSLEDGER_PREFIX);
-  await migrateToLatest(db, identitySchema, identityMigrations);
+  await migrateToLatest(db, identitySchema, identityMigrations(identitySchema));
   const identity = db.withSchema(identitySchema) as Kysely<IdentityTables>;
   const jsm = await jetstreamManager(nc);
   await ensureEventStream(jsm, 'identity', { prefix: config.OPSLEDGER_PREFIX, replicas: config.STREAM_REPLICAS });

@@ -27,7 +27,7 @@ export async function withIdentity<T>(work: (db: Kysely<IdentityTables>, events:
   const nc = await connectNats({ url: config.NATS_URL, name: 'opsledger-cli' });
   try {
     const schema = contextSchema('identity', config.OPSLEDGER_PREFIX);
-    await migrateToLatest(db, schema, identityMigrations);
+    await migrateToLatest(db, schema, identityMigrations(schema));
     const jsm = await jetstreamManager(nc);
     await ensureEventStream(jsm, 'identity', { prefix: config.OPSLEDGER_PREFIX, replicas: config.STREAM_REPLICAS });
     const events = new AccountEvents(new EventStore(jetstream(nc), jsm, eventRegistry, config.OPSLEDGER_PREFIX), cliActor());

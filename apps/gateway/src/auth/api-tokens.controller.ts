@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ApiTokenEvents } from './api-token-events';
 import { createApiToken, revokeApiToken } from './api-tokens';
+import { AuthService } from './auth.service';
 import { AdminOnly } from './auth.guard';
 import type { IdentityTables } from './identity-tables';
 import { IDENTITY_DB } from './identity.tokens';
@@ -31,6 +32,7 @@ export class ApiTokensController {
   constructor(
     @Inject(IDENTITY_DB) private readonly db: Kysely<IdentityTables>,
     @Inject(ApiTokenEvents) private readonly events: ApiTokenEvents,
+    @Inject(AuthService) private readonly auth: AuthService,
   ) {}
 
   @Get()
@@ -88,10 +90,12 @@ export class ApiTokensController {
   @Delete(':id')
   @HttpCode(204)
   async revoke(@Param('id') id: string, @Req() req: Request) {
-    await this.db.transaction().execute(async (trx) => {
+    const userId = await this.db.transaction().execute(async (trx) => {
       const revoked = await revokeApiToken(trx, id);
       if (!revoked) throw new NotFoundError(`API token ${id} not found or already revoked`);
       await this.events.revoked({ id, userId: revoked.userId, revokedBy: req.principal!.id, revokedAt: revoked.revokedAt }, req);
+      return revoked.userId;
     });
+    this.auth.forget({ kind: 'user', id: userId });
   }
 }

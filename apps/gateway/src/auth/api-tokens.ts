@@ -28,7 +28,7 @@ export async function createApiToken(
 }
 
 export type TokenCheck =
-  | { principal: Principal; tokenId: string }
+  | { principal: Principal; tokenId: string; expiresAt: Date }
   | { failure: 'invalid_token' | 'revoked_token' | 'expired_token'; email?: string; userId?: string };
 
 export async function checkApiToken(db: Kysely<IdentityTables>, token: string): Promise<TokenCheck> {
@@ -50,7 +50,11 @@ export async function checkApiToken(db: Kysely<IdentityTables>, token: string): 
   if (!row) return { failure: 'invalid_token' };
   if (row.revoked_at || row.disabled) return { failure: 'revoked_token', email: row.email, userId: row.id };
   if (new Date(row.expires_at).getTime() <= Date.now()) return { failure: 'expired_token', email: row.email, userId: row.id };
-  return { principal: { id: row.id, email: row.email, name: row.name, role: row.role, via: 'token' }, tokenId: row.tokenId };
+  return {
+    principal: { id: row.id, email: row.email, name: row.name, role: row.role, via: 'token' },
+    tokenId: row.tokenId,
+    expiresAt: new Date(row.expires_at),
+  };
 }
 
 /** Revokes a token not yet revoked; answers its owner and when, or undefined when there was none to revoke. */

@@ -5,11 +5,8 @@ import { z } from 'zod';
 import { Public } from './auth.guard';
 import { AuthService } from './auth.service';
 import { AUTH_COOKIE_OPTIONS, type CookieOptions } from './cookie-options';
-import { IDENTITY_DB } from './identity.tokens';
-import type { Kysely } from 'kysely';
-import type { IdentityTables } from './identity-tables';
 import type { Principal } from './principal';
-import { endSession, SESSION_COOKIE } from './sessions';
+import { SESSION_COOKIE } from './sessions';
 
 const loginSchema = z.object({
   email: z.string().trim().min(1, 'is required').max(320),
@@ -22,7 +19,6 @@ const publicUser = (p: Principal) => ({ id: p.id, email: p.email, name: p.name, 
 export class AuthController {
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
-    @Inject(IDENTITY_DB) private readonly db: Kysely<IdentityTables>,
     @Inject(AUTH_COOKIE_OPTIONS) private readonly cookie: CookieOptions,
   ) {}
 
@@ -41,7 +37,7 @@ export class AuthController {
   @HttpCode(204)
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const token = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
-    if (token) await endSession(this.db, token);
+    if (token) await this.auth.logout(token);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
   }
 

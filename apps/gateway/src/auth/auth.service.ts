@@ -2,15 +2,16 @@ import { HttpException, HttpStatus, UnauthorizedException } from '@nestjs/common
 import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import { findAccountByEmail } from './accounts';
-import { checkApiToken } from './api-tokens';
+import { checkApiToken, type TokenCheck } from './api-tokens';
 import type { IdentityTables } from './identity-tables';
 import type { LoginAttempt, LoginEvents } from './login-events';
 import type { LoginThrottle } from './login-throttle';
 import type { ClientRoute } from './client-ip';
 import { blockedMessage, type SignInBlocks } from './sign-in-blocks';
 import type { Principal } from './principal';
-import { decoyVerify, hashPassword, needsRehash, verifyPassword } from './secrets';
-import { createSession, principalFromSession, SESSION_COOKIE } from './sessions';
+import { type IdentityChange, PrincipalCache } from './principal-cache';
+import { decoyVerify, hashPassword, needsRehash, tokenHash, verifyPassword } from './secrets';
+import { admitSession, createSession, endSession, SESSION_COOKIE } from './sessions';
 
 export const INVALID_CREDENTIALS = 'invalid email or password';
 
@@ -24,6 +25,9 @@ export interface AuthSettings {
 const TOKEN_SUCCESS_LOG_INTERVAL_MS = 10 * 60_000;
 
 export class AuthService {
+  /** Sessions and API tokens checked in the last few seconds (kept apart: a token sent as a cookie is no session). */
+  readonly sessions = new PrincipalCache<Principal>();
+  readonly tokens = new PrincipalCache<{ principal: Principal; tokenId: string }>();
   private readonly tokenLoggedAt = new Map<string, number>();
   private readonly refusalLoggedAt = new Map<string, number>();
 
@@ -34,6 +38,12 @@ export class AuthService {
     private readonly settings: AuthSettings,
     private readonly blocks?: SignInBlocks,
   ) {}
+
+  /** A change this process made (an account, a session, a token): forgotten before its notice arrives, so this replica answers at once. */
+  forget(change: IdentityChange): void {
+    this.sessions.changed(change);
+    this.tokens.changed(change);
+  }
 
   /** Panel sign-in. Every outcome is one LOGINS event (refusals sampled); every failure answers the same 401. */
   async login(req: Request, email: string, password: string): Promise<{ principal: Principal; token: string; expiresAt: Date }> {
@@ -68,23 +78,34 @@ export class AuthService {
     return { principal: { id: account.id, email: account.email, name: account.name, role: account.role, via: 'session' }, ...session };
   }
 
+  /** Ends a session, on this replica at once (the others hear it from the session's change notice). */
+  async logout(token: string): Promise<void> {
+    await endSession(this.db, token);
+    this.forget({ kind: 'token', hash: tokenHash(token) });
+  }
+
   /** Who is calling /api: the bearer token if one is sent, else the session cookie. */
   async authenticate(req: Request): Promise<Principal> {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (bearer) return this.authenticateToken(req, bearer);
     const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
-    const principal = cookie ? await principalFromSession(this.db, cookie) : undefined;
+    const principal = cookie ? await this.sessions.admit(tokenHash(cookie), () => admitSession(this.db, cookie)) : undefined;
     if (!principal) throw new UnauthorizedException('sign in required');
     return principal;
   }
 
   private async authenticateToken(req: Request, token: string): Promise<Principal> {
     const client = this.client(req);
-    const check = await checkApiToken(this.db, token);
-    if ('principal' in check) {
-      await this.logTokenUse(check.tokenId, check.principal, client);
-      return check.principal;
+    let check: TokenCheck | undefined;
+    const admitted = await this.tokens.admit(tokenHash(token), async () => {
+      check = await checkApiToken(this.db, token);
+      return 'principal' in check ? { value: check, userId: check.principal.id, expiresAt: check.expiresAt } : undefined;
+    });
+    if (admitted) {
+      await this.logTokenUse(admitted.tokenId, admitted.principal, client);
+      return admitted.principal;
     }
+    if (!check || 'principal' in check) throw new UnauthorizedException('invalid or revoked API token');
     // Only failures are counted, so a valid token is never slowed by the limit.
     const block = await this.blocks?.find(check.email ?? '', client.ip);
     const reservation = block ? { retryAfterSeconds: 0, ids: [] } : await this.throttle.reserve({ ip: client.ip, channel: 'api' });

@@ -1,7 +1,8 @@
 import type { Migrations } from '@opsledger/db';
 import { type Kysely, sql } from 'kysely';
 
-export const identityMigrations: Migrations = {
+/** The identity schema's migrations; `schema` names it in raw SQL, which the schema plugin does not qualify. */
+export const identityMigrations = (schema: string): Migrations => ({
   '20261121T2330_create_identity': {
     async up(db: Kysely<any>) {
       await db.schema
@@ -47,7 +48,6 @@ export const identityMigrations: Migrations = {
       for (const table of ['login_failure', 'api_token', 'session', 'user_account']) await db.schema.dropTable(table).execute();
     },
   },
-  /** The clean-up on every sign-in deletes by time alone, which the (key, at) index cannot serve but by reading it whole. */
   /** Every API token expires; those made before expiries existed get a year from now. */
   '20261123T1100_api_token_expiry': {
     async up(db: Kysely<any>) {
@@ -76,6 +76,7 @@ export const identityMigrations: Migrations = {
       await db.schema.dropIndex('user_account_created_at').execute();
     },
   },
+  /** The clean-up on every sign-in deletes by time alone, which the (key, at) index cannot serve but by reading it whole. */
   '20261123T1000_login_failure_at': {
     async up(db: Kysely<any>) {
       await db.schema.createIndex('login_failure_at').on('login_failure').column('at').execute();
@@ -84,4 +85,39 @@ export const identityMigrations: Migrations = {
       await db.schema.dropIndex('login_failure_at').execute();
     },
   },
-};
+  /**
+   * Every gateway remembers its session and token checks for a few seconds (PrincipalCache): each committed change to an
+   * account, a session or a token is announced on IDENTITY_CHANNEL, so every replica forgets what it made stale. A
+   * trigger, so no path that changes these rows (the API, the CLI, a prune, a cascade) can forget to announce it.
+   */
+  '20261123T2000_identity_change_notices': {
+    async up(db: Kysely<any>) {
+      const notify = sql.id(schema, 'notify_identity_change');
+      await sql`
+        create function ${notify}() returns trigger language plpgsql as $$
+        begin
+          perform pg_notify(${sql.lit(IDENTITY_CHANNEL)}, tg_table_schema || ' ' || tg_argv[0] || ' ' || (to_jsonb(old) ->> tg_argv[1]));
+          return null;
+        end $$`.execute(db);
+      for (const [table, kind, key] of NOTIFYING_TABLES) {
+        await sql`
+          create trigger ${sql.id(`${table}_changed`)} after update or delete on ${sql.id(schema, table)}
+          for each row execute function ${notify}(${sql.lit(kind)}, ${sql.lit(key)})`.execute(db);
+      }
+    },
+    async down(db: Kysely<any>) {
+      for (const [table] of NOTIFYING_TABLES) await sql`drop trigger ${sql.id(`${table}_changed`)} on ${sql.id(schema, table)}`.execute(db);
+      await sql`drop function ${sql.id(schema, 'notify_identity_change')}()`.execute(db);
+    },
+  },
+});
+
+/** The Postgres NOTIFY channel of identity changes: payload `<schema> user <account id>` or `<schema> token <token hash>`. */
+export const IDENTITY_CHANNEL = 'opsledger_identity';
+
+/** Each table whose rows a remembered check depends on: the change it announces, and the column that names it. */
+const NOTIFYING_TABLES = [
+  ['user_account', 'user', 'id'],
+  ['session', 'token', 'token_hash'],
+  ['api_token', 'token', 'token_hash'],
+] as const;

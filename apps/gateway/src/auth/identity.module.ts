@@ -19,7 +19,9 @@ import { TrustedProxies } from './client-ip';
 import { AUTH_COOKIE_OPTIONS } from './cookie-options';
 import type { IdentityTables } from './identity-tables';
 import { identityMigrations } from './identity.migrations';
+import { IdentityChanges } from './identity-changes';
 import { IDENTITY_DB } from './identity.tokens';
+import type { PrincipalCache } from './principal-cache';
 import { LoginEvents } from './login-events';
 import { LoginThrottle } from './login-throttle';
 import { SignInBlocks } from './sign-in-blocks';
@@ -39,7 +41,7 @@ export class IdentityModule {
           inject: [DATABASE],
           useFactory: async (db: Kysely<any>) => {
             const schema = contextSchema('identity', config.OPSLEDGER_PREFIX);
-            await migrateToLatest(db, schema, identityMigrations);
+            await migrateToLatest(db, schema, identityMigrations(schema));
             return db.withSchema(schema) as Kysely<IdentityTables>;
           },
         },
@@ -94,6 +96,15 @@ export class IdentityModule {
               { sessionTtlHours: config.SESSION_TTL_HOURS, clientRoute: (req) => proxies.route(req) },
               blocks,
             ),
+        },
+        {
+          provide: IdentityChanges,
+          inject: [AuthService],
+          useFactory: (auth: AuthService) =>
+            new IdentityChanges(config.DATABASE_URL, contextSchema('identity', config.OPSLEDGER_PREFIX), [
+              auth.sessions,
+              auth.tokens,
+            ] as PrincipalCache<unknown>[]),
         },
         { provide: AUTH_COOKIE_OPTIONS, useValue: { secure: config.COOKIE_SECURE } },
         { provide: APP_GUARD, useClass: AuthGuard },

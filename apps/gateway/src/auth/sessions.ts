@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { IdentityTables } from './identity-tables';
+import type { Admitted } from './principal-cache';
 import type { Principal } from './principal';
 import { newToken, tokenHash } from './secrets';
 
@@ -20,16 +21,19 @@ export async function createSession(
   return { token, expiresAt };
 }
 
-export async function principalFromSession(db: Kysely<IdentityTables>, token: string): Promise<Principal | undefined> {
+/** The session's account while the session lasts and the account is enabled: the principal, and until when it holds. */
+export async function admitSession(db: Kysely<IdentityTables>, token: string): Promise<Admitted<Principal> | undefined> {
   const row = await db
     .selectFrom('session')
     .innerJoin('user_account', 'user_account.id', 'session.user_id')
-    .select(['user_account.id', 'user_account.email', 'user_account.name', 'user_account.role'])
+    .select(['user_account.id', 'user_account.email', 'user_account.name', 'user_account.role', 'session.expires_at'])
     .where('session.token_hash', '=', tokenHash(token))
     .where('session.expires_at', '>', new Date())
     .where('user_account.disabled', '=', false)
     .executeTakeFirst();
-  return row && { ...row, via: 'session' };
+  if (!row) return undefined;
+  const { expires_at, ...account } = row;
+  return { value: { ...account, via: 'session' }, userId: account.id, expiresAt: new Date(expires_at) };
 }
 
 export async function endSession(db: Kysely<IdentityTables>, token: string): Promise<void> {

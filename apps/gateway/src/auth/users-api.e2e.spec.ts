@@ -194,6 +194,32 @@ describe('changing a staff account', () => {
   });
 });
 
+describe('a change made on one gateway replica', () => {
+  it('is honoured by the other replica as it commits, though that replica had just checked the session and token', async () => {
+    const other = await startTestGateway(pg, nats);
+    try {
+      const user = await newUser('replica@example.test', 'customer');
+      const session = (await signIn(gateway.url, 'replica@example.test', PASSWORD)).cookie;
+      const token = (await call('POST', '/api/api-tokens', { name: 'ci', userId: user.id, expiresInDays: 1 })).body.token as string;
+      const me = (auth: { cookie?: string; token?: string }) =>
+        fetch(`${other.url}/api/auth/me`, {
+          headers: auth.cookie ? { cookie: auth.cookie } : { authorization: `Bearer ${auth.token}` },
+        }).then((res) => res.status);
+      // Checked (and so remembered) on the other replica first.
+      expect([await me({ cookie: session }), await me({ token })]).toEqual([200, 200]);
+      expect((await call('PATCH', `/api/users/${user.id}`, { disabled: true })).status).toBe(200);
+      // The change notice travels through Postgres; well under the cache's 10 s bound, so it is the notice that did it.
+      const deadline = Date.now() + 1_000;
+      let statuses: number[] = [];
+      do statuses = [await me({ cookie: session }), await me({ token })];
+      while (statuses.some((s) => s !== 401) && Date.now() < deadline);
+      expect(statuses).toEqual([401, 401]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('deleting a staff account', () => {
   it('records AccountDeleted (with whom it was) and its session and API token are refused at once', async () => {
     const user = await newUser('gone@example.test');

@@ -11,6 +11,7 @@ import { readModelOf } from '../projections/read-model';
 import { AccountCommands, type ChangeContext } from './account-commands';
 import { newAccountSchema, passwordSchema } from './accounts';
 import { AdminOnly } from './auth.guard';
+import { AuthService } from './auth.service';
 import type { IdentityTables } from './identity-tables';
 import { hashPassword } from './secrets';
 import { usersResource } from './users.resource';
@@ -55,7 +56,10 @@ export function changeContextOf(req: Request): ChangeContext {
 @AdminOnly()
 @Controller('api/users')
 export class UsersController extends ListController<IdentityTables>(usersResource, IdentityReadModel, 'user') {
-  constructor(@Inject(AccountCommands) private readonly accounts: AccountCommands) {
+  constructor(
+    @Inject(AccountCommands) private readonly accounts: AccountCommands,
+    @Inject(AuthService) private readonly auth: AuthService,
+  ) {
     super();
   }
 
@@ -87,6 +91,7 @@ export class UsersController extends ListController<IdentityTables>(usersResourc
       { name: input.name, role: input.role, disabled: input.disabled, passwordHash },
       changeContextOf(req),
     );
+    this.auth.forget({ kind: 'user', id });
     return usersResource.toJson(account);
   }
 
@@ -94,5 +99,6 @@ export class UsersController extends ListController<IdentityTables>(usersResourc
   @HttpCode(204)
   async remove(@Param('id') id: string, @Req() req: Request) {
     await this.accounts.delete(id, changeContextOf(req));
+    this.auth.forget({ kind: 'user', id });
   }
 }

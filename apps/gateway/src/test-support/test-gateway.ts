@@ -41,7 +41,7 @@ export async function startTestGateway(pg: TestDatabase, nats: TestNats, env: Re
 
 export async function identityDb(pg: TestDatabase, prefix: string): Promise<Kysely<IdentityTables>> {
   const schema = contextSchema('identity', prefix);
-  await migrateToLatest(pg.db, schema, identityMigrations);
+  await migrateToLatest(pg.db, schema, identityMigrations(schema));
   return pg.db.withSchema(schema) as Kysely<IdentityTables>;
 }
 
