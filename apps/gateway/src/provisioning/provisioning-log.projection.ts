@@ -186,6 +186,18 @@ const migrations = (schema: string): Migrations => ({
       await recountSubjects(db);
     },
   },
+  // "This client's failed attempts": a search with the rare status read every attempt of each matching service to find
+  // its few failures (14-20 ms at 10 M rows when it had none). A partial index finds them directly, as for the list.
+  '20261124T0000_provisioning_log_failed_service': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createIndex('provisioning_log_failed_service_created')
+        .on('provisioning_log')
+        .columns(['service_id', 'created_at', 'id'])
+        .where(sql.ref('status'), '=', 'failed')
+        .execute();
+    },
+  },
 });
 
 /**

@@ -147,6 +147,14 @@ describe('every filter and sort of the list pages is read through an index', () 
   });
 });
 
+it("a search with the rare status reads only the matching services' failures, each by its own index range", async () => {
+  const plans = await plansOf(provisioningLogResource, { filter: { q: 'Client 1234', status: 'failed' } });
+  const scans = plans.flatMap(({ plan }) => plan).filter((n) => n['Relation Name'] === 'provisioning_log');
+  expect(scans.length).toBeGreaterThan(0);
+  expect(new Set(scans.map((n) => n['Index Name']))).toEqual(new Set(['provisioning_log_failed_service_created']));
+  expect(scans.reduce((sum, n) => sum + (n['Rows Removed by Filter'] ?? 0), 0)).toBe(0);
+});
+
 describe('deep pages', () => {
   it('a page far past any remembered page start is refused, naming the range and the rule; one after a page read is keyset', async () => {
     const reader = new ListReader(logged);
