@@ -8,3 +8,5 @@ export * from './idempotency';
 export * from './domain-error-replies';
 export * from './start-workflow-once';
 export * from './workflow-code';
+export * from './log-retention/log-retention.decider';
+export * from './log-retention/prune-indexed-log.handler';

@@ -23,9 +23,3 @@ export const emailRef = (emailId: string): AggregateRef => ({ context: 'email', 
 
 /** A settings section: evt.settings.section.<section>. */
 export const settingsSectionRef = (section: 'email'): AggregateRef => ({ context: 'settings', type: 'section', id: section });
-
-/** Settings → Retention (the audit service's section; this service reads its email-log period): evt.settings.section.retention. */
-export const retentionSectionRef: AggregateRef = { context: 'settings', type: 'section', id: 'retention' };
-
-/** One Email Log prune: evt.email.log-prune.<prune id>. */
-export const logPruneRef = (pruneId: string): AggregateRef => ({ context: 'email', type: 'log-prune', id: pruneId });
