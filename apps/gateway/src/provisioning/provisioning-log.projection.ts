@@ -2,7 +2,7 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { provisioningV1 } from '@opsledger/contracts';
 import type { Generated, Migrations, Timestamp } from '@opsledger/db';
 import type { Projection } from '@opsledger/eventstore';
-import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool, sql, type Transaction } from 'kysely';
 
 /** One Provisioning Log entry: one call to the panel's API. */
 export interface ProvisioningLogTable {
@@ -56,6 +56,12 @@ const PROJECTION = 'provisioning-log';
 
 /** What names a subject: a service and the domain and client the log has given it. */
 const SUBJECT = ['service_id', 'domain', 'client_name'] as const;
+
+/** Rows of the tables aliased `a` and `b` name the same subject (all of SUBJECT's columns equal). */
+const sameSubject =
+  (a: string, b: string) =>
+  (eb: ExpressionBuilder<any, any>): Expression<SqlBool> =>
+    eb.and(SUBJECT.map((column) => eb(eb.ref(`${a}.${column}`), '=', eb.ref(`${b}.${column}`))));
 
 /** The migrations of the read model in `schema` (one of them names an object Kysely's schema plugin cannot reach). */
 const migrations = (schema: string): Migrations => ({
@@ -225,15 +231,7 @@ async function recountSubjects(db: Kysely<any>) {
   await db
     .deleteFrom('provisioning_log_subject as s')
     .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('provisioning_log_subject_attempts as a')
-            .select('a.service_id')
-            .whereRef('a.service_id', '=', 's.service_id')
-            .whereRef('a.domain', '=', 's.domain')
-            .whereRef('a.client_name', '=', 's.client_name'),
-        ),
-      ),
+      not(exists(selectFrom('provisioning_log_subject_attempts as a').select('a.service_id').where(sameSubject('a', 's')))),
     )
     .execute();
 }
@@ -355,9 +353,7 @@ export function provisioningLogProjection(schema: string): Projection<Provisioni
                 .as('c'),
             )
             .set((eb) => ({ attempts: eb('s.attempts', '-', eb.ref('c.n')) }))
-            .whereRef('s.service_id', '=', 'c.service_id')
-            .whereRef('s.domain', '=', 'c.domain')
-            .whereRef('s.client_name', '=', 'c.client_name')
+            .where(sameSubject('s', 'c'))
             .execute();
           await trx
             .with('emptied', (db) =>
@@ -368,9 +364,7 @@ export function provisioningLogProjection(schema: string): Projection<Provisioni
             )
             .deleteFrom('provisioning_log_subject as s')
             .using('emptied as e')
-            .whereRef('s.service_id', '=', 'e.service_id')
-            .whereRef('s.domain', '=', 'e.domain')
-            .whereRef('s.client_name', '=', 'e.client_name')
+            .where(sameSubject('s', 'e'))
             .execute();
         }
     },

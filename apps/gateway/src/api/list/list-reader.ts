@@ -70,7 +70,7 @@ export class ListReader {
     const key = cursorKey(spec, query, principal);
     const limit = query.end - query.start + 1;
     const keyset = spec.keysetSorts.includes(query.sort.field);
-    this.scoped(spec, principal); // refuses a caller the resource is not for before anything is read
+    assertReadable(spec, principal); // before anything is read, the search's subjects included
     const narrowed = await this.narrow(spec, query);
     if (narrowed?.subjects.length === 0) return { rows: [], total: 0, estimated: false };
     // The nearest remembered page start at or before this one: the page is read from there, skipping only the rows between.
@@ -149,11 +149,9 @@ export class ListReader {
 
   private scoped(spec: ResourceSpec<any>, principal: Principal): Query {
     const q: Query = this.db.selectFrom(spec.table).selectAll();
-    if (principal.role === 'admin' || spec.public) return q;
-    // Enforced in the query itself: a customer's request cannot reach another customer's rows. A resource that
-    // names no owner is not readable by customers at all (fails closed), whatever its route says.
-    if (!spec.ownerColumn) throw new ForbiddenError(`${spec.resource} are for staff accounts only`);
-    return q.where(spec.ownerColumn, '=', principal.id);
+    if (assertReadable(spec, principal) === 'all') return q;
+    // Enforced in the query itself: a customer's request cannot reach another customer's rows.
+    return q.where(spec.ownerColumn!, '=', principal.id);
   }
 
   private filtered(spec: ResourceSpec<any>, query: ListQuery, principal: Principal, narrowed?: Narrowed): Query {
@@ -288,7 +286,7 @@ export class ListReader {
       .clearSelect()
       .select(sql`1`.as('one'));
     if (narrowed) {
-      const unscoped = principal.role === 'admin' || spec.public;
+      const unscoped = assertReadable(spec, principal) === 'all';
       if (unscoped && Object.keys(query.filters).length === 0) return { total: narrowed.rows, estimated: false };
       // Each subject's rows, capped, counted: the subjects' own total is the bound past the cap.
       const capped = await this.db
@@ -335,6 +333,16 @@ export class ListReader {
     if (entry.size > 200) entry.clear();
     entry.set(index, value);
   }
+}
+
+/**
+ * Which of the resource's rows the caller may read: all (staff, or a public resource) or their own. A resource that
+ * names no owner is not readable by customers at all (fails closed), whatever its route says.
+ */
+function assertReadable(spec: ResourceSpec<any>, principal: Principal): 'all' | 'own' {
+  if (principal.role === 'admin' || spec.public) return 'all';
+  if (!spec.ownerColumn) throw new ForbiddenError(`${spec.resource} are for staff accounts only`);
+  return 'own';
 }
 
 /** The free-text search: any of the columns holds `q` as a case-insensitive substring (no wildcards of its own). */
