@@ -1,11 +1,9 @@
 import { migrateToLatest } from '@opsledger/db';
-import { createTestDatabase, type TestDatabase, testEnv } from '@opsledger/testing';
-import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseListQuery } from '../api/list/list-query';
-import { EXACT_COUNT_LIMIT, ListReader } from '../api/list/list-reader';
-import type { Principal } from '../auth/principal';
+import { EXACT_COUNT_LIMIT } from '../api/list/list-reader';
+import { listQuery, ListPlans, rowsRead } from '../test-support/list-plans';
 import { auditLogReadSpec, auditLogResource, withPrefixRange } from './audit-log.resource';
 import { auditProjection } from './audit.projection';
 
@@ -13,12 +11,9 @@ import { auditProjection } from './audit.projection';
 // shaped like a real log (most actions are task.*, user.* a tenth, provisioning.* one in a hundred), never by scanning
 // the table nor by reading far more entries than the page and its capped count need.
 const ROWS = 300_000;
-const admin: Principal = { id: 'admin', email: 'a@x', name: 'A', role: 'admin', via: 'session' };
 
 let pgdb: TestDatabase;
-let pool: pg.Pool;
-let captured: CompiledQuery[] = [];
-let logged: Kysely<any>;
+let plans: ListPlans;
 
 beforeAll(async () => {
   pgdb = await createTestDatabase('opsledger-audit-indexes');
@@ -46,54 +41,23 @@ beforeAll(async () => {
       else 'task.cancel' end as action) a
   `.execute(pgdb.db);
   await sql`analyze ${sql.table(`${pgdb.schema}.audit_entry`)}`.execute(pgdb.db);
-  pool = new pg.Pool({ connectionString: testEnv.databaseUrl, max: 2 });
-  logged = new Kysely<any>({ dialect: new PostgresDialect({ pool }), log: (e) => void captured.push(e.query) }).withSchema(pgdb.schema);
+  plans = new ListPlans(pgdb);
 }, 120_000);
 
 afterAll(async () => {
-  await logged?.destroy();
+  await plans?.destroy();
   await pgdb?.dispose();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
-}
-const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-const rowsRead = (n: PlanNode) => (n['Actual Rows'] ?? 0) + (n['Rows Removed by Filter'] ?? 0);
-
-/** The executed plans (and their execution times, for the record) of the queries one list request runs. */
+/** The executed plans of the queries one list request runs, and (for the record) the planner's own choice at this size. */
 async function plansOf(params: Record<string, unknown>) {
-  captured = [];
-  const parsed = parseListQuery(auditLogResource, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, JSON.stringify(v)])));
-  await new ListReader(logged).page(auditLogReadSpec, { ...parsed, filters: withPrefixRange(parsed.filters) }, admin);
-  const plans = [];
-  for (const q of captured.filter((q) => !q.sql.startsWith('explain'))) {
-    const explain = (forced: boolean) =>
-      pgdb.db.transaction().execute(async (trx) => {
-        if (forced) await sql`set local enable_seqscan = off`.execute(trx);
-        const { rows } = await trx.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(
-          CompiledQuery.raw(`explain (analyze, format json) ${q.sql}`, [...q.parameters]),
-        );
-        return rows[0]!['QUERY PLAN'][0];
-      });
-    // Checked with sequential scans priced out (as list-indexes.int.spec.ts does): what matters is that an index serves
-    // the query at any size. The planner's own choice at this size is timed too, for the record.
-    const [forced, free] = [await explain(true), await explain(false)];
-    plans.push({
-      sql: q.sql,
-      plan: nodes(forced.Plan),
-      ms: forced['Execution Time'],
-      freeMs: free['Execution Time'],
-      free: nodes(free.Plan),
-    });
-  }
-  return plans;
+  const parsed = listQuery(auditLogResource, params);
+  const query = { ...parsed, filters: withPrefixRange(parsed.filters) };
+  // Checked with sequential scans priced out (as list-indexes.int.spec.ts does): what matters is that an index serves
+  // the query at any size.
+  const forced = await plans.plansOf(auditLogReadSpec, query);
+  const free = await plans.plansOf(auditLogReadSpec, query, undefined, { seqscan: true });
+  return forced.map((p, i) => ({ ...p, freeMs: free[i]!.ms, free: free[i]!.plan }));
 }
 
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
@@ -114,9 +78,9 @@ const cases: Record<string, unknown>[] = [
 
 describe(`every Audit Log filter is read through an index (${ROWS.toLocaleString('en-US')} entries)`, () => {
   it.each(cases.map((params) => ({ name: JSON.stringify(params), params })))('$name', async ({ params }) => {
-    const plans = await plansOf(params);
-    expect(plans.length).toBeGreaterThanOrEqual(1);
-    for (const { sql: query, plan, ms, freeMs, free } of plans) {
+    const read = await plansOf(params);
+    expect(read.length).toBeGreaterThanOrEqual(1);
+    for (const { sql: query, plan, ms, freeMs, free } of read) {
       const scans = plan.filter((n) => n['Relation Name'] === 'audit_entry');
       expect(scans.length, query).toBeGreaterThan(0);
       expect(scans.map((n) => `${n['Node Type']} ${n['Index Name'] ?? ''}`).join('; '), query).not.toMatch(/Seq Scan/);

@@ -1,30 +1,28 @@
 import { migrateToLatest } from '@opsledger/db';
-import { createTestDatabase, type TestDatabase, testEnv } from '@opsledger/testing';
-import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../auth/principal';
 import { provisioningLogProjection } from '../../provisioning/provisioning-log.projection';
 import { provisioningLogResource } from '../../provisioning/provisioning-log.resource';
 import { taskListProjection } from '../../tasks/task-list.projection';
 import { tasksResource } from '../../tasks/tasks.resource';
+import { admin, expectIndexed, listQuery, ListPlans } from '../../test-support/list-plans';
 import { seedProvisioningLog, seedTasks } from '../../test-support/list-seed';
 import { parseListQuery } from './list-query';
 import { EXACT_COUNT_LIMIT, ListReader } from './list-reader';
 import type { ResourceSpec } from './resource-spec';
 
 // Plan shape, not timing: every filter and sort a list page offers is read through an index, never by scanning the
-// whole table (nor by walking a whole index). The reader's own queries (page and count) are captured and explained on a seeded table, analyzed so
-// the planner sees a realistic distribution.
+// whole table (nor by walking a whole index). The reader's own queries (page and count) are captured and explained on
+// a seeded table, analyzed so the planner sees a realistic distribution.
 const ROWS = 60_000;
-const admin: Principal = { id: 'admin', email: 'a@x', name: 'A', role: 'admin', via: 'session' };
 const customer: Principal = { ...admin, id: 'user-42', role: 'customer' };
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 
 let pgdb: TestDatabase;
-let pool: pg.Pool;
-let captured: CompiledQuery[] = [];
-let logged: Kysely<any>;
+let plans: ListPlans;
+let logged: ListPlans['db'];
 
 beforeAll(async () => {
   pgdb = await createTestDatabase('opsledger-list-indexes');
@@ -40,55 +38,17 @@ beforeAll(async () => {
     await sql`analyze ${sql.table(`${pgdb.schema}.provisioning_log_subject`)}`.execute(trx);
     await sql`analyze ${sql.table(`${pgdb.schema}.provisioning_log_subject_attempts`)}`.execute(trx);
   });
-  pool = new pg.Pool({ connectionString: testEnv.databaseUrl, max: 2 });
-  logged = new Kysely<any>({ dialect: new PostgresDialect({ pool }), log: (e) => void captured.push(e.query) }).withSchema(pgdb.schema);
+  plans = new ListPlans(pgdb);
+  logged = plans.db;
 });
 
 afterAll(async () => {
-  await logged?.destroy();
+  await plans?.destroy();
   await pgdb?.dispose();
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows'?: number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PlanNode[];
-}
-const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-
-/**
- * The executed plans of every query the reader runs for one list request (its own `explain` for an estimate
- * excluded), with sequential scans priced out: on a table this small a scan can be the planner's cheapest choice,
- * so what is checked is that an index exists that serves the query, as at 10 M rows.
- */
-async function plansOf(spec: ResourceSpec<any>, params: Record<string, unknown>, principal = admin) {
-  captured = [];
-  const reader = new ListReader(logged);
-  await reader.page(
-    spec,
-    parseListQuery(spec, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, JSON.stringify(v)]))),
-    principal,
-  );
-  const plans = [];
-  for (const q of captured.filter((q) => !q.sql.startsWith('explain'))) {
-    const plan = await pgdb.db.transaction().execute(async (trx) => {
-      await sql`set local enable_seqscan = off`.execute(trx);
-      const { rows } = await trx.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-        CompiledQuery.raw(`explain (analyze, format json) ${q.sql}`, [...q.parameters]),
-      );
-      return rows[0]!['QUERY PLAN'][0].Plan;
-    });
-    plans.push({ sql: q.sql, plan: nodes(plan) });
-  }
-  return plans;
-}
-
-/** Rows of the table a plan node looked at: those it returned and those its filter or recheck threw away. */
-const rowsRead = (n: PlanNode) => (n['Actual Rows'] ?? 0) + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0);
+const plansOf = (spec: ResourceSpec<any>, params: Record<string, unknown>, principal = admin) =>
+  plans.plansOf(spec, listQuery(spec, params), principal);
 
 const cases: [string, ResourceSpec<any>, string, Record<string, unknown>, Principal?][] = [
   ['tasks', tasksResource, 'task', {}],
@@ -131,25 +91,15 @@ describe('every filter and sort of the list pages is read through an index', () 
       principal,
     })),
   )('$name', async ({ spec, table, params, principal }) => {
-    const plans = await plansOf(spec, params, principal);
-    expect(plans.length).toBeGreaterThanOrEqual(2); // the page and its count (or a search's subjects and its page)
-    expect(plans.filter(({ plan }) => plan.some((n) => n['Relation Name'] === table)).length).toBeGreaterThan(0);
-    for (const { sql: query, plan } of plans) {
-      const scans = plan.filter((n) => n['Relation Name'] === table);
-      // The one sequential scan allowed is the capped count's of a filter most rows match: it stops after 10,001.
-      // Any other table the query reads (the search's subjects) is read through an index too.
-      const reads = plan.filter((n) => n['Relation Name']);
-      if (!query.includes('as "capped"'))
-        expect(reads.map((n) => `${n['Node Type']} ${n['Index Name'] ?? ''}`).join('; '), query).not.toMatch(/Seq Scan/);
-      // Nothing reads the whole table, nor walks a whole index: no query looks at more than twice the capped count.
-      expect(Math.max(0, ...scans.map(rowsRead)), query).toBeLessThanOrEqual(2 * (EXACT_COUNT_LIMIT + 1));
-    }
+    const read = await plansOf(spec, params, principal);
+    expect(read.length).toBeGreaterThanOrEqual(2); // the page and its count (or a search's subjects and its page)
+    expectIndexed(read, table);
   });
 });
 
 it("a search with the rare status reads only the matching services' failures, each by its own index range", async () => {
-  const plans = await plansOf(provisioningLogResource, { filter: { q: 'Client 1234', status: 'failed' } });
-  const scans = plans.flatMap(({ plan }) => plan).filter((n) => n['Relation Name'] === 'provisioning_log');
+  const read = await plansOf(provisioningLogResource, { filter: { q: 'Client 1234', status: 'failed' } });
+  const scans = read.flatMap(({ plan }) => plan).filter((n) => n['Relation Name'] === 'provisioning_log');
   expect(scans.length).toBeGreaterThan(0);
   expect(new Set(scans.map((n) => n['Index Name']))).toEqual(new Set(['provisioning_log_failed_service_created']));
   expect(scans.reduce((sum, n) => sum + (n['Rows Removed by Filter'] ?? 0), 0)).toBe(0);
@@ -164,10 +114,9 @@ describe('deep pages', () => {
     });
     // Walk to row 10,000 by OFFSET, then page past it by keyset from there.
     await reader.page(tasksResource, q(9_975), admin);
-    captured = [];
-    const page = await reader.page(tasksResource, q(10_000), admin);
+    const { result: page, statements } = await plans.recording(() => reader.page(tasksResource, q(10_000), admin));
     expect(page.rows).toHaveLength(25);
-    expect(captured.some((c) => c.sql.includes('("created_at", "id") < ('))).toBe(true);
+    expect(statements.some((c) => c.sql.includes('("created_at", "id") < ('))).toBe(true);
     const expected = await pgdb.db
       .withSchema(pgdb.schema)
       .selectFrom('task')
@@ -261,9 +210,9 @@ describe('paging a search forward', () => {
     expect(expected.length).toBeGreaterThan(25); // a second page, read from the first one's end
     const seen = [];
     for (const start of [0, 25]) {
-      captured = [];
-      seen.push(...(await page(start)).rows.map((r) => r.id));
-      if (start > 0) expect(captured.some((c) => c.sql.includes('("created_at", "id") < ('))).toBe(true);
+      const { result, statements } = await plans.recording(() => page(start));
+      seen.push(...result.rows.map((r) => r.id));
+      if (start > 0) expect(statements.some((c) => c.sql.includes('("created_at", "id") < ('))).toBe(true);
     }
     expect(seen).toEqual(expected.map((r) => r.id));
   });
