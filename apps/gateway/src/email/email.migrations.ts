@@ -79,6 +79,20 @@ export const emailMigrations: Migrations = {
       await db.schema.dropTable('email_template').execute();
     },
   },
+  // Test sends are one message in a thousand: "test = true" walked the whole log to fill a page and count it.
+  '20261125T0100_email_log_test_sends': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createIndex('email_log_test_created')
+        .on('email_log')
+        .columns(['created_at desc', 'id desc'])
+        .where(sql.ref('test'), '=', true)
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('email_log_test_created').execute();
+    },
+  },
 };
 
 export const emailSettingsMigrations: Migrations = {
