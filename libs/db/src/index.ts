@@ -1,3 +1,4 @@
 export * from './create-db';
 export * from './migrate';
 export * from './column-types';
+export * from './trigram';

@@ -1,6 +1,6 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { provisioningV1 } from '@opsledger/contracts';
-import type { Generated, Migrations, Timestamp } from '@opsledger/db';
+import { createTrigramExtension, createTrigramIndex, type Generated, type Migrations, type Timestamp } from '@opsledger/db';
 import type { Projection } from '@opsledger/eventstore';
 import { type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool, sql, type Transaction } from 'kysely';
 
@@ -109,12 +109,7 @@ const migrations = (schema: string): Migrations => ({
       await index('provisioning_log_failed_action_created', ['action'], true);
       await createTrigramExtension(db);
       for (const column of ['domain', 'client_name'])
-        await db.schema
-          .createIndex(`provisioning_log_${column}_trgm`)
-          .on('provisioning_log')
-          .using('gin')
-          .expression(sql`${sql.ref(column)} public.gin_trgm_ops`)
-          .execute();
+        await createTrigramIndex(db, `provisioning_log_${column}_trgm`, 'provisioning_log', column);
     },
   },
   // An attempt keeps the correlation id of the command behind it: an Audit Log entry lists the attempts that share its
@@ -139,12 +134,7 @@ const migrations = (schema: string): Migrations => ({
         .execute();
       for (const column of ['domain', 'client_name']) {
         await db.schema.dropIndex(`provisioning_log_${column}_trgm`).execute();
-        await db.schema
-          .createIndex(`provisioning_log_subject_${column}_trgm`)
-          .on('provisioning_log_subject')
-          .using('gin')
-          .expression(sql`${sql.ref(column)} public.gin_trgm_ops`)
-          .execute();
+        await createTrigramIndex(db, `provisioning_log_subject_${column}_trgm`, 'provisioning_log_subject', column);
       }
       const columns = ['service_id', 'domain', 'client_name'] as const;
       await db
@@ -247,22 +237,6 @@ async function reconcileSubjects(trx: Transaction<any>): Promise<'reconciled' | 
   if (Number(now?.last_seq ?? 0) !== Number(counted.checkpoint)) await recountSubjects(trx);
   await trx.deleteFrom('provisioning_log_subject_recount').execute();
   return 'pending';
-}
-
-/**
- * pg_trgm is database-wide: whichever schema migrates first installs it (in public, on every schema's search path).
- * Two doing so at once race on the catalog; the loser's failure means it is there.
- */
-async function createTrigramExtension(db: Kysely<any>) {
-  // Migrations run in a transaction: the savepoint keeps a lost race from aborting it.
-  await sql`savepoint pg_trgm`.execute(db);
-  try {
-    await sql`create extension if not exists pg_trgm with schema public`.execute(db);
-    await sql`release savepoint pg_trgm`.execute(db);
-  } catch (error) {
-    if ((error as { code?: string }).code !== '23505') throw error;
-    await sql`rollback to savepoint pg_trgm`.execute(db);
-  }
 }
 
 /** The Provisioning Log page's read model: one row per attempt, payloads as stored (already redacted). */

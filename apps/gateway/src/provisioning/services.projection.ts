@@ -1,6 +1,6 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { provisioningV1 } from '@opsledger/contracts';
-import type { Migrations, Timestamp } from '@opsledger/db';
+import { createTrigramExtension, createTrigramIndex, type Migrations, type Timestamp } from '@opsledger/db';
 import type { Projection, StoredEvent } from '@opsledger/eventstore';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 
@@ -84,6 +84,14 @@ const migrations: Migrations = {
     async up(db: Kysely<any>) {
       for (const column of ['state', 'panel_server_id', 'domain', 'updated_at'])
         await db.schema.createIndex(`service_${column}_created`).on('service').columns([column, 'created_at', 'id']).execute();
+    },
+  },
+  // The page's search (a substring of the domain, client or username) read every service: one trigram index per column,
+  // which the search's OR of ILIKEs reads as one bitmap.
+  '20261125T0200_service_search_trigrams': {
+    async up(db: Kysely<any>) {
+      await createTrigramExtension(db);
+      for (const column of ['domain', 'client_name', 'username']) await createTrigramIndex(db, `service_${column}_trgm`, 'service', column);
     },
   },
 };
