@@ -154,6 +154,16 @@ try {
       [...(res.headers.get('server-timing') ?? '').matchAll(/(\w+);dur=([\d.]+)/g)].map(([, part, dur]) => [part!, Number(dur)]),
     );
 
+  // The gateway's floor: an authenticated request that reads nothing (session check, Nest's pipeline, a small JSON body).
+  const floor = await timed(requests, async () => {
+    const res = await fetch(`${url}/api/auth/me`, { headers: { cookie } });
+    await res.arrayBuffer();
+    return serverTiming(res);
+  });
+  log(
+    `floor: GET /api/auth/me (reads nothing) API p50 ${ms(floor.p50)}, p99 ${ms(floor.p99)}; gw p50 ${ms(floor.server('total', 50))}, ` +
+      `p99 ${ms(floor.server('total', 99))}: "gw ≤ 1.5 × SQL" needs SQL ≥ ${ms(2 * floor.server('total', 50))} at this floor\n`,
+  );
   log(
     `${'resource'.padEnd(17)}${'case'.padEnd(46)}${['API p50', 'API p99', 'gw p50', 'gw p99', 'auth p50', 'list p50', 'SQL p50', 'SQL p99'].map((h) => h.padStart(10)).join('')}${'gw/SQL p50'.padStart(12)}  total`,
   );

@@ -79,17 +79,15 @@ export class ListReader {
       if (query.start > MAX_SKIP) throw tooDeep(query.start);
       return this.rows(spec, query, principal, narrowed, undefined, query.start, limit);
     };
-    const [count, keysetRows] = await Promise.all([
+    if (!cursor && query.start > MAX_SKIP) throw tooDeep(query.start); // before anything is read
+    // The page is read while the total is counted: neither waits for the other.
+    const [count, read] = await Promise.all([
       this.count(spec, query, principal, narrowed),
-      cursor
-        ? this.rows(spec, query, principal, narrowed, cursor.value.key, query.start - cursor.index, limit)
-        : query.start > MAX_SKIP
-          ? Promise.reject(tooDeep(query.start))
-          : undefined,
+      cursor ? this.rows(spec, query, principal, narrowed, cursor.value.key, query.start - cursor.index, limit) : byOffset(),
     ]);
     // A cursor is only as good as the list it was taken from: rows added or
     // removed since then shift the offsets, so the page is read by OFFSET.
-    const rows = keysetRows && count.total === cursor!.value.total ? keysetRows : await byOffset();
+    const rows = !cursor || count.total === cursor.value.total ? read : await byOffset();
     const last = rows.at(-1);
     if (last && rows.length === limit && keyset) {
       this.remember(key, query.end + 1, { key: this.orderColumns(spec, query).map((c) => last[c]), total: count.total, at: Date.now() });
