@@ -31,7 +31,8 @@ export type TokenCheck =
   | { principal: Principal; tokenId: string; expiresAt: Date }
   | { failure: 'invalid_token' | 'revoked_token' | 'expired_token'; email?: string; userId?: string };
 
-export async function checkApiToken(db: Kysely<IdentityTables>, token: string): Promise<TokenCheck> {
+/** The API token that hashes to `hash`: its account, or why it is refused (unknown, revoked or its account disabled, expired). */
+export async function checkApiToken(db: Kysely<IdentityTables>, hash: string): Promise<TokenCheck> {
   const row = await db
     .selectFrom('api_token')
     .innerJoin('user_account', 'user_account.id', 'api_token.user_id')
@@ -45,7 +46,7 @@ export async function checkApiToken(db: Kysely<IdentityTables>, token: string): 
       'user_account.role',
       'user_account.disabled',
     ])
-    .where('api_token.token_hash', '=', tokenHash(token))
+    .where('api_token.token_hash', '=', hash)
     .executeTakeFirst();
   if (!row) return { failure: 'invalid_token' };
   if (row.revoked_at || row.disabled) return { failure: 'revoked_token', email: row.email, userId: row.id };

@@ -89,16 +89,18 @@ export class AuthService {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (bearer) return this.authenticateToken(req, bearer);
     const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
-    const principal = cookie ? await this.sessions.admit(tokenHash(cookie), () => admitSession(this.db, cookie)) : undefined;
+    const hash = cookie && tokenHash(cookie);
+    const principal = hash ? await this.sessions.admit(hash, () => admitSession(this.db, hash)) : undefined;
     if (!principal) throw new UnauthorizedException('sign in required');
     return principal;
   }
 
   private async authenticateToken(req: Request, token: string): Promise<Principal> {
     const client = this.client(req);
+    const hash = tokenHash(token);
     let check: TokenCheck | undefined;
-    const admitted = await this.tokens.admit(tokenHash(token), async () => {
-      check = await checkApiToken(this.db, token);
+    const admitted = await this.tokens.admit(hash, async () => {
+      check = await checkApiToken(this.db, hash);
       return 'principal' in check ? { value: check, userId: check.principal.id, expiresAt: check.expiresAt } : undefined;
     });
     if (admitted) {

@@ -27,7 +27,7 @@ const client = { ip: '127.0.0.1', userAgent: 'test' };
 beforeAll(async () => {
   pg = await createTestDatabase();
   db = await identityDb(pg, prefix);
-  changes = new IdentityChanges(testEnv.databaseUrl, contextSchema('identity', prefix), [cache as PrincipalCache<unknown>], listenerName);
+  changes = new IdentityChanges(testEnv.databaseUrl, contextSchema('identity', prefix), [cache], listenerName);
   await changes.onModuleInit();
 });
 afterAll(async () => {
@@ -42,7 +42,7 @@ function checker(token: string) {
   const check = () =>
     cache.admit(tokenHash(token), () => {
       reads++;
-      return admitSession(db, token);
+      return admitSession(db, tokenHash(token));
     });
   return { check, reads: () => reads };
 }

@@ -6,6 +6,9 @@ import type { IdentityChange, PrincipalCache } from './principal-cache';
 /** How long to wait before listening again after the connection was lost (the cache stays off meanwhile). */
 const RELISTEN_AFTER_MS = 1_000;
 
+/** What a cache of identity rows needs to hear: each change, and whether changes can be heard at all. */
+export type IdentityChangeListener = Pick<PrincipalCache<unknown>, 'changed' | 'listen' | 'deafen'>;
+
 /**
  * Hears the identity tables' change notices (LISTEN on a connection of its own) for one identity schema and passes
  * them to the principal cache. The caches are on only while this connection listens: it is switched off the moment
@@ -20,7 +23,7 @@ export class IdentityChanges implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly connectionString: string,
     private readonly schema: string,
-    private readonly caches: PrincipalCache<unknown>[],
+    private readonly caches: IdentityChangeListener[],
     private readonly applicationName = 'opsledger-gateway-identity',
   ) {}
 
@@ -35,7 +38,7 @@ export class IdentityChanges implements OnModuleInit, OnApplicationShutdown {
     await this.client?.end().catch(() => undefined);
   }
 
-  private each(apply: (cache: PrincipalCache<unknown>) => void) {
+  private each(apply: (cache: IdentityChangeListener) => void) {
     for (const cache of this.caches) apply(cache);
   }
 

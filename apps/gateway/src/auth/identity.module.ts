@@ -21,7 +21,6 @@ import type { IdentityTables } from './identity-tables';
 import { identityMigrations } from './identity.migrations';
 import { IdentityChanges } from './identity-changes';
 import { IDENTITY_DB } from './identity.tokens';
-import type { PrincipalCache } from './principal-cache';
 import { LoginEvents } from './login-events';
 import { LoginThrottle } from './login-throttle';
 import { SignInBlocks } from './sign-in-blocks';
@@ -101,10 +100,7 @@ export class IdentityModule {
           provide: IdentityChanges,
           inject: [AuthService],
           useFactory: (auth: AuthService) =>
-            new IdentityChanges(config.DATABASE_URL, contextSchema('identity', config.OPSLEDGER_PREFIX), [
-              auth.sessions,
-              auth.tokens,
-            ] as PrincipalCache<unknown>[]),
+            new IdentityChanges(config.DATABASE_URL, contextSchema('identity', config.OPSLEDGER_PREFIX), [auth.sessions, auth.tokens]),
         },
         { provide: AUTH_COOKIE_OPTIONS, useValue: { secure: config.COOKIE_SECURE } },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -21,13 +21,13 @@ export async function createSession(
   return { token, expiresAt };
 }
 
-/** The session's account while the session lasts and the account is enabled: the principal, and until when it holds. */
-export async function admitSession(db: Kysely<IdentityTables>, token: string): Promise<Admitted<Principal> | undefined> {
+/** The account of the session whose token hashes to `hash`, while the session lasts and the account is enabled: the principal, and until when it holds. */
+export async function admitSession(db: Kysely<IdentityTables>, hash: string): Promise<Admitted<Principal> | undefined> {
   const row = await db
     .selectFrom('session')
     .innerJoin('user_account', 'user_account.id', 'session.user_id')
     .select(['user_account.id', 'user_account.email', 'user_account.name', 'user_account.role', 'session.expires_at'])
-    .where('session.token_hash', '=', tokenHash(token))
+    .where('session.token_hash', '=', hash)
     .where('session.expires_at', '>', new Date())
     .where('user_account.disabled', '=', false)
     .executeTakeFirst();

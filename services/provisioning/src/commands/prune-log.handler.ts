@@ -1,11 +1,10 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { aggregateSubject, provisioningV1, streamName } from '@opsledger/contracts';
-import { type EventStore, purgeIndexedAggregates } from '@opsledger/eventstore';
+import { purgeIndexedAggregates } from '@opsledger/eventstore';
 import { actorSchema, type CommandHandler } from '@opsledger/messaging';
-import { commandContext } from '@opsledger/service-runtime';
+import { commandContext, type PruneIndexedLogDeps } from '@opsledger/service-runtime';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { attemptRef, logPruneRef } from '../domain/refs';
@@ -13,15 +12,8 @@ import type { AttemptIndexTables } from '../projections/attempt-index.projection
 
 const DAY_MS = 86_400_000;
 
-export interface PruneLogDeps {
-  store: EventStore;
-  nc: NatsConnection;
-  /** The service's private attempt index (its own schema). */
-  index: Kysely<AttemptIndexTables>;
-  prefix: string;
-  newId: () => string;
-  now: () => Date;
-}
+/** A log prune's dependencies, the index being the service's private attempt index (its own schema). */
+export type PruneLogDeps = PruneIndexedLogDeps & { index: Kysely<AttemptIndexTables> };
 
 /**
  * Removes Provisioning Log entries older than N days. Each entry is its own
