@@ -1,9 +1,7 @@
-import { migrateToLatest } from '@opsledger/db';
-import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXACT_COUNT_LIMIT } from '../api/list/list-reader';
-import { listQuery, ListPlans, rowsRead } from '../test-support/list-plans';
+import { listQuery, rowsRead, seededLists } from '../test-support/list-plans';
 import { auditLogReadSpec, auditLogResource, withPrefixRange } from './audit-log.resource';
 import { auditProjection } from './audit.projection';
 
@@ -12,16 +10,13 @@ import { auditProjection } from './audit.projection';
 // the table nor by reading far more entries than the page and its capped count need.
 const ROWS = 300_000;
 
-let pgdb: TestDatabase;
-let plans: ListPlans;
-
-beforeAll(async () => {
-  pgdb = await createTestDatabase('opsledger-audit-indexes');
-  const projection = auditProjection(pgdb.schema);
-  await migrateToLatest(pgdb.db, pgdb.schema, projection.migrations, `migrations_${projection.name}`);
-  // One entry a minute going back; the action mix of a busy platform.
-  await sql`
-    insert into ${sql.table(`${pgdb.schema}.audit_entry`)}
+const lists = seededLists(
+  'opsledger-audit-indexes',
+  (schema) => [auditProjection(schema)],
+  async (db, schema) => {
+    // One entry a minute going back; the action mix of a busy platform.
+    await sql`
+    insert into ${sql.table(`${schema}.audit_entry`)}
       (sequence, id, source_event_id, source_event_type, source_stream, actor_kind, actor_id, actor_email, actor_role,
        source, client_ip, os_user, host, action, resource_type, resource_id, correlation_id, occurred_at, diff, prev_hash, hash)
     select n, 'e' || n, 'ev' || n, 'platform.x.v1.Y', 'X', 'staff', 'admin-' || (n % 50), 'a' || (n % 50) || '@x.test', 'admin',
@@ -39,15 +34,9 @@ beforeAll(async () => {
       when n % 100 < 60 then 'task.retry'
       when n % 100 < 80 then 'task.create'
       else 'task.cancel' end as action) a
-  `.execute(pgdb.db);
-  await sql`analyze ${sql.table(`${pgdb.schema}.audit_entry`)}`.execute(pgdb.db);
-  plans = new ListPlans(pgdb);
-}, 120_000);
-
-afterAll(async () => {
-  await plans?.destroy();
-  await pgdb?.dispose();
-});
+  `.execute(db);
+  },
+);
 
 /** The executed plans of the queries one list request runs, and (for the record) the planner's own choice at this size. */
 async function plansOf(params: Record<string, unknown>) {
@@ -55,8 +44,8 @@ async function plansOf(params: Record<string, unknown>) {
   const query = { ...parsed, filters: withPrefixRange(parsed.filters) };
   // Checked with sequential scans priced out (as list-indexes.int.spec.ts does): what matters is that an index serves
   // the query at any size.
-  const forced = await plans.plansOf(auditLogReadSpec, query);
-  const free = await plans.plansOf(auditLogReadSpec, query, undefined, { seqscan: true });
+  const forced = await lists.plans.plansOf(auditLogReadSpec, query);
+  const free = await lists.plans.plansOf(auditLogReadSpec, query, undefined, { seqscan: true });
   return forced.map((p, i) => ({ ...p, freeMs: free[i]!.ms, free: free[i]!.plan }));
 }
 

@@ -1,8 +1,6 @@
-import { migrateToLatest } from '@opsledger/db';
-import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { expectIndexed, listQuery, ListPlans } from '../test-support/list-plans';
+import { describe, it } from 'vitest';
+import { expectIndexed, listQuery, seededLists } from '../test-support/list-plans';
 import { emailLogResource } from './email-log.resource';
 import { emailProjection } from './email.projection';
 
@@ -11,29 +9,20 @@ import { emailProjection } from './email.projection';
 // scanning the table nor by walking an index past the rows a rare value has.
 const ROWS = 200_000;
 
-let pgdb: TestDatabase;
-let plans: ListPlans;
-
-beforeAll(async () => {
-  pgdb = await createTestDatabase('opsledger-email-log-indexes');
-  const projection = emailProjection(pgdb.schema);
-  await migrateToLatest(pgdb.db, pgdb.schema, projection.migrations!, `migrations_${projection.name}`);
-  // One message every ten seconds going back.
-  await sql`
-    insert into ${sql.table(`${pgdb.schema}.email_log`)}
+const lists = seededLists(
+  'opsledger-email-log-indexes',
+  (schema) => [emailProjection(schema)],
+  async (db, schema) => {
+    // One message every ten seconds going back.
+    await sql`
+    insert into ${sql.table(`${schema}.email_log`)}
       (id, to_address, template, template_version, subject, html, status, attempts, correlation_id, test, created_at, updated_at)
     select 'mail-' || lpad(n::text, 9, '0'), 'user' || (n % 5000) || '@example.test', 'template-' || (n % 5), 1, 'Subject', '<p>Hello</p>',
       case when n % 33 = 0 then 'failed' when n % 97 = 1 then 'queued' else 'sent' end, 1, 'corr-' || (n / 3),
       n % 1000 = 7, now() - make_interval(secs => 10 * (${ROWS} - n)), now() - make_interval(secs => 10 * (${ROWS} - n))
-    from generate_series(1, ${ROWS}) n`.execute(pgdb.db);
-  await sql`analyze ${sql.table(`${pgdb.schema}.email_log`)}`.execute(pgdb.db);
-  plans = new ListPlans(pgdb);
-}, 120_000);
-
-afterAll(async () => {
-  await plans?.destroy();
-  await pgdb?.dispose();
-});
+    from generate_series(1, ${ROWS}) n`.execute(db);
+  },
+);
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
 const cases: Record<string, unknown>[] = [
@@ -56,6 +45,6 @@ const cases: Record<string, unknown>[] = [
 
 describe(`every Email Log filter is read through an index (${ROWS.toLocaleString('en-US')} messages)`, () => {
   it.each(cases.map((params) => ({ name: JSON.stringify(params), params })))('$name', async ({ params }) => {
-    expectIndexed(await plans.plansOf(emailLogResource, listQuery(emailLogResource, params)), 'email_log');
+    expectIndexed(await lists.plans.plansOf(emailLogResource, listQuery(emailLogResource, params)), 'email_log');
   });
 });

@@ -1,8 +1,6 @@
-import { migrateToLatest } from '@opsledger/db';
-import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { expectIndexed, listQuery, ListPlans } from '../test-support/list-plans';
+import { describe, it } from 'vitest';
+import { expectIndexed, listQuery, seededLists } from '../test-support/list-plans';
 import { ipLogProjection } from './ip-log.projection';
 import { ipLogResource, ipRange } from './ip-log.resource';
 
@@ -11,16 +9,13 @@ import { ipLogResource, ipRange } from './ip-log.resource';
 // scanning the table nor by walking an index past the rows a rare value has.
 const ROWS = 200_000;
 
-let pgdb: TestDatabase;
-let plans: ListPlans;
-
-beforeAll(async () => {
-  pgdb = await createTestDatabase('opsledger-ip-log-indexes');
-  const projection = ipLogProjection(pgdb.schema);
-  await migrateToLatest(pgdb.db, pgdb.schema, projection.migrations!, `migrations_${projection.name}`);
-  // One attempt every thirty seconds going back.
-  await sql`
-    insert into ${sql.table(`${pgdb.schema}.login_attempt`)}
+const lists = seededLists(
+  'opsledger-ip-log-indexes',
+  (schema) => [ipLogProjection(schema)],
+  async (db, schema) => {
+    // One attempt every thirty seconds going back.
+    await sql`
+    insert into ${sql.table(`${schema}.login_attempt`)}
       (id, at, user_id, email, ip, ip_text, peer_ip, forwarded_for, user_agent, channel, result, reason, ip_class, country_code, asn)
     select 'attempt-' || lpad(n::text, 9, '0'), now() - make_interval(secs => 30 * (${ROWS} - n)), 'user-' || (n % 2000),
       'user' || (n % 2000) || '@example.test', a.ip::inet, a.ip, a.ip, '[]'::jsonb, 'Mozilla/5.0',
@@ -28,15 +23,9 @@ beforeAll(async () => {
       case when n % 50 = 0 then 'rate_limited' when n % 50 < 5 then 'failed' else 'succeeded' end, '', 'public',
       case when n % 5000 = 3 then 'KP' else (array['DE','US','FR','GB','NL','SE','PL','ES','IT','JP'])[1 + n % 10] end, 64500 + n % 100
     from generate_series(1, ${ROWS}) n
-    cross join lateral (select (n % 200 + 1) || '.' || (n / 200 % 256) || '.' || (n % 7) || '.' || (n % 251) as ip) a`.execute(pgdb.db);
-  await sql`analyze ${sql.table(`${pgdb.schema}.login_attempt`)}`.execute(pgdb.db);
-  plans = new ListPlans(pgdb);
-}, 120_000);
-
-afterAll(async () => {
-  await plans?.destroy();
-  await pgdb?.dispose();
-});
+    cross join lateral (select (n % 200 + 1) || '.' || (n / 200 % 256) || '.' || (n % 7) || '.' || (n % 251) as ip) a`.execute(db);
+  },
+);
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
 const ip = (value: string) => {
@@ -68,6 +57,6 @@ const cases: Record<string, unknown>[] = [
 
 describe(`every IP Log filter is read through an index (${ROWS.toLocaleString('en-US')} attempts)`, () => {
   it.each(cases.map((params) => ({ name: JSON.stringify(params), params })))('$name', async ({ params }) => {
-    expectIndexed(await plans.plansOf(ipLogResource, listQuery(ipLogResource, params)), 'login_attempt');
+    expectIndexed(await lists.plans.plansOf(ipLogResource, listQuery(ipLogResource, params)), 'login_attempt');
   });
 });

@@ -1,9 +1,7 @@
-import { migrateToLatest } from '@opsledger/db';
-import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ListReader } from '../api/list/list-reader';
-import { admin, expectIndexed, listQuery, ListPlans } from '../test-support/list-plans';
+import { admin, expectIndexed, listQuery, seededLists } from '../test-support/list-plans';
 import { servicesProjection } from './services.projection';
 import { servicesResource } from './services.resource';
 
@@ -12,30 +10,21 @@ import { servicesResource } from './services.resource';
 // scanning the table nor by walking an index past the rows a rare value or a search has.
 const ROWS = 200_000;
 
-let pgdb: TestDatabase;
-let plans: ListPlans;
-
-beforeAll(async () => {
-  pgdb = await createTestDatabase('opsledger-services-indexes');
-  const projection = servicesProjection(pgdb.schema);
-  await migrateToLatest(pgdb.db, pgdb.schema, projection.migrations!, `migrations_${projection.name}`);
-  // One account a minute going back.
-  await sql`
-    insert into ${sql.table(`${pgdb.schema}.service`)}
+const lists = seededLists(
+  'opsledger-services-indexes',
+  (schema) => [servicesProjection(schema)],
+  async (db, schema) => {
+    // One account a minute going back.
+    await sql`
+    insert into ${sql.table(`${schema}.service`)}
       (id, domain, client_name, username, package, panel_server_id, state, created_at, updated_at)
     select 'svc-' || n, 'site' || n || '.example', 'Client ' || (n % 50000), 'u' || lpad(n::text, 7, '0'), 'basic',
       'panel-' || (n % 20),
       case when n % 100 = 0 then 'pending' when n % 20 = 1 then 'suspended' when n % 25 = 2 then 'terminated' else 'active' end,
       now() - make_interval(mins => ${ROWS} - n), now() - make_interval(mins => (${ROWS} - n) / 2)
-    from generate_series(1, ${ROWS}) n`.execute(pgdb.db);
-  await sql`analyze ${sql.table(`${pgdb.schema}.service`)}`.execute(pgdb.db);
-  plans = new ListPlans(pgdb);
-}, 120_000);
-
-afterAll(async () => {
-  await plans?.destroy();
-  await pgdb?.dispose();
-});
+    from generate_series(1, ${ROWS}) n`.execute(db);
+  },
+);
 
 const cases: Record<string, unknown>[] = [
   {},
@@ -55,12 +44,14 @@ const cases: Record<string, unknown>[] = [
 
 describe(`every Services filter, sort and search is read through an index (${ROWS.toLocaleString('en-US')} accounts)`, () => {
   it.each(cases.map((params) => ({ name: JSON.stringify(params), params })))('$name', async ({ params }) => {
-    expectIndexed(await plans.plansOf(servicesResource, listQuery(servicesResource, params)), 'service');
+    expectIndexed(await lists.plans.plansOf(servicesResource, listQuery(servicesResource, params)), 'service');
   });
 
   it('a search matches a substring of the domain, the client or the username, in any case', async () => {
     const search = async (q: string) =>
-      (await new ListReader(plans.db).page(servicesResource, listQuery(servicesResource, { filter: { q } }), admin)).rows.map((r) => r.id);
+      (await new ListReader(lists.plans.db).page(servicesResource, listQuery(servicesResource, { filter: { q } }), admin)).rows.map(
+        (r) => r.id,
+      );
     expect(await search('ITE4242.')).toEqual(['svc-4242']);
     expect(await search('U0004242')).toEqual(['svc-4242']);
     expect((await search('client 4242')).length).toBeGreaterThan(0);

@@ -1,7 +1,9 @@
-import { type TestDatabase, testEnv } from '@opsledger/testing';
+import { migrateToLatest } from '@opsledger/db';
+import type { Projection } from '@opsledger/eventstore';
+import { createTestDatabase, type TestDatabase, testEnv } from '@opsledger/testing';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { parseListQuery, type ListQuery } from '../api/list/list-query';
 import { EXACT_COUNT_LIMIT, ListReader } from '../api/list/list-reader';
 import type { ResourceSpec } from '../api/list/resource-spec';
@@ -97,4 +99,34 @@ export function expectIndexed(plans: ListPlan[], table: string): void {
     const scans = plan.filter((n) => n['Relation Name'] === table);
     expect(Math.max(0, ...scans.map(rowsRead)), query).toBeLessThanOrEqual(2 * (EXACT_COUNT_LIMIT + 1));
   }
+}
+
+/**
+ * For one test file: a database schema of its own with the projections' tables, seeded once and analyzed from every
+ * row (not a sample, so the planner's estimates and the plans checked are the same each run), and a ListPlans on it.
+ * Dropped after the file's tests.
+ */
+export function seededLists(
+  name: string,
+  projections: (schema: string) => Projection<any>[],
+  seed: (db: Kysely<any>, schema: string) => Promise<unknown>,
+): { pgdb: TestDatabase; plans: ListPlans } {
+  const seeded = {} as { pgdb: TestDatabase; plans: ListPlans };
+  beforeAll(async () => {
+    const pgdb = await createTestDatabase(name);
+    seeded.pgdb = pgdb;
+    const all = projections(pgdb.schema);
+    for (const p of all) await migrateToLatest(pgdb.db, pgdb.schema, p.migrations!, `migrations_${p.name}`);
+    await seed(pgdb.db, pgdb.schema);
+    await pgdb.db.transaction().execute(async (trx) => {
+      await sql`set local default_statistics_target = 1000`.execute(trx);
+      for (const table of all.flatMap((p) => p.tables)) await sql`analyze ${sql.table(`${pgdb.schema}.${table}`)}`.execute(trx);
+    });
+    seeded.plans = new ListPlans(pgdb);
+  }, 120_000);
+  afterAll(async () => {
+    await seeded.plans?.destroy();
+    await seeded.pgdb?.dispose();
+  });
+  return seeded;
 }

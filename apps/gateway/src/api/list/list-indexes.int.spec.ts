@@ -1,13 +1,10 @@
-import { migrateToLatest } from '@opsledger/db';
-import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
-import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../auth/principal';
 import { provisioningLogProjection } from '../../provisioning/provisioning-log.projection';
 import { provisioningLogResource } from '../../provisioning/provisioning-log.resource';
 import { taskListProjection } from '../../tasks/task-list.projection';
 import { tasksResource } from '../../tasks/tasks.resource';
-import { admin, expectIndexed, listQuery, ListPlans } from '../../test-support/list-plans';
+import { admin, expectIndexed, listQuery, seededLists } from '../../test-support/list-plans';
 import { seedProvisioningLog, seedTasks } from '../../test-support/list-seed';
 import { parseListQuery } from './list-query';
 import { EXACT_COUNT_LIMIT, ListReader } from './list-reader';
@@ -15,40 +12,22 @@ import type { ResourceSpec } from './resource-spec';
 
 // Plan shape, not timing: every filter and sort a list page offers is read through an index, never by scanning the
 // whole table (nor by walking a whole index). The reader's own queries (page and count) are captured and explained on
-// a seeded table, analyzed so the planner sees a realistic distribution.
+// a seeded table (see seededLists).
 const ROWS = 60_000;
 const customer: Principal = { ...admin, id: 'user-42', role: 'customer' };
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 
-let pgdb: TestDatabase;
-let plans: ListPlans;
-let logged: ListPlans['db'];
-
-beforeAll(async () => {
-  pgdb = await createTestDatabase('opsledger-list-indexes');
-  for (const p of [taskListProjection(pgdb.schema), provisioningLogProjection(pgdb.schema)])
-    await migrateToLatest(pgdb.db, pgdb.schema, p.migrations!, `migrations_${p.name}`);
-  await seedTasks(pgdb.db, pgdb.schema, 1, ROWS, ROWS);
-  await seedProvisioningLog(pgdb.db, pgdb.schema, 1, ROWS, ROWS);
-  // Statistics from every row, not a random sample: the planner's estimates (and so the plans checked) are the same each run.
-  await pgdb.db.transaction().execute(async (trx) => {
-    await sql`set local default_statistics_target = 1000`.execute(trx);
-    await sql`analyze ${sql.table(`${pgdb.schema}.task`)}`.execute(trx);
-    await sql`analyze ${sql.table(`${pgdb.schema}.provisioning_log`)}`.execute(trx);
-    await sql`analyze ${sql.table(`${pgdb.schema}.provisioning_log_subject`)}`.execute(trx);
-    await sql`analyze ${sql.table(`${pgdb.schema}.provisioning_log_subject_attempts`)}`.execute(trx);
-  });
-  plans = new ListPlans(pgdb);
-  logged = plans.db;
-});
-
-afterAll(async () => {
-  await plans?.destroy();
-  await pgdb?.dispose();
-});
+const lists = seededLists(
+  'opsledger-list-indexes',
+  (schema) => [taskListProjection(schema), provisioningLogProjection(schema)],
+  async (db, schema) => {
+    await seedTasks(db, schema, 1, ROWS, ROWS);
+    await seedProvisioningLog(db, schema, 1, ROWS, ROWS);
+  },
+);
 
 const plansOf = (spec: ResourceSpec<any>, params: Record<string, unknown>, principal = admin) =>
-  plans.plansOf(spec, listQuery(spec, params), principal);
+  lists.plans.plansOf(spec, listQuery(spec, params), principal);
 
 const cases: [string, ResourceSpec<any>, string, Record<string, unknown>, Principal?][] = [
   ['tasks', tasksResource, 'task', {}],
@@ -107,18 +86,18 @@ it("a search with the rare status reads only the matching services' failures, ea
 
 describe('deep pages', () => {
   it('a page far past any remembered page start is refused, naming the range and the rule; one after a page read is keyset', async () => {
-    const reader = new ListReader(logged);
+    const reader = new ListReader(lists.plans.db);
     const q = (start: number) => parseListQuery(tasksResource, { range: JSON.stringify([start, start + 24]) });
     await expect(reader.page(tasksResource, q(1_000_000), admin)).rejects.toMatchObject({
       violations: [{ field: 'range', rule: 'max_skip' }],
     });
     // Walk to row 10,000 by OFFSET, then page past it by keyset from there.
     await reader.page(tasksResource, q(9_975), admin);
-    const { result: page, statements } = await plans.recording(() => reader.page(tasksResource, q(10_000), admin));
+    const { result: page, statements } = await lists.plans.recording(() => reader.page(tasksResource, q(10_000), admin));
     expect(page.rows).toHaveLength(25);
     expect(statements.some((c) => c.sql.includes('("created_at", "id") < ('))).toBe(true);
-    const expected = await pgdb.db
-      .withSchema(pgdb.schema)
+    const expected = await lists.pgdb.db
+      .withSchema(lists.pgdb.schema)
       .selectFrom('task')
       .select('id')
       .orderBy('created_at', 'desc')
@@ -149,7 +128,7 @@ describe('search through the subjects table', () => {
     '$name: exactly the page and total a substring match over every row gives',
     async ({ q, more }) => {
       const { range = [0, 199], sort = ['createdAt', 'DESC'], ...filters } = more as { range?: number[]; sort?: string[]; status?: string };
-      const reader = new ListReader(logged);
+      const reader = new ListReader(lists.plans.db);
       const page = await reader.page(
         provisioningLogResource,
         parseListQuery(provisioningLogResource, {
@@ -164,8 +143,8 @@ describe('search through the subjects table', () => {
       const matching = Object.entries(filters).reduce(
         (query, [field, value]) =>
           field === 'createdAt_gte' ? query.where('created_at', '>=', new Date(value as string)) : query.where(field, '=', value),
-        pgdb.db
-          .withSchema(pgdb.schema)
+        lists.pgdb.db
+          .withSchema(lists.pgdb.schema)
           .selectFrom('provisioning_log')
           .where((eb) => eb.or([eb('domain', 'ilike', pattern), eb('client_name', 'ilike', pattern)])),
       );
@@ -188,7 +167,7 @@ describe('search through the subjects table', () => {
 
 describe('paging a search forward', () => {
   it('the next page starts after the last row of the one before (keyset, subject by subject), as OFFSET would', async () => {
-    const reader = new ListReader(logged);
+    const reader = new ListReader(lists.plans.db);
     const page = (start: number) =>
       reader.page(
         provisioningLogResource,
@@ -198,8 +177,8 @@ describe('paging a search forward', () => {
         }),
         admin,
       );
-    const expected = await pgdb.db
-      .withSchema(pgdb.schema)
+    const expected = await lists.pgdb.db
+      .withSchema(lists.pgdb.schema)
       .selectFrom('provisioning_log')
       .select('id')
       .where((eb) => eb.or([eb('domain', 'ilike', '%Client 1234%'), eb('client_name', 'ilike', '%Client 1234%')]))
@@ -210,7 +189,7 @@ describe('paging a search forward', () => {
     expect(expected.length).toBeGreaterThan(25); // a second page, read from the first one's end
     const seen = [];
     for (const start of [0, 25]) {
-      const { result, statements } = await plans.recording(() => page(start));
+      const { result, statements } = await lists.plans.recording(() => page(start));
       seen.push(...result.rows.map((r) => r.id));
       if (start > 0) expect(statements.some((c) => c.sql.includes('("created_at", "id") < ('))).toBe(true);
     }
