@@ -70,16 +70,17 @@ export class ListReader {
     const key = cursorKey(spec, query, principal);
     const limit = query.end - query.start + 1;
     const keyset = spec.keysetSorts.includes(query.sort.field);
-    assertReadable(spec, principal); // before anything is read, the search's subjects included
-    const narrowed = await this.narrow(spec, query);
-    if (narrowed?.subjects.length === 0) return { rows: [], total: 0, estimated: false };
     // The nearest remembered page start at or before this one: the page is read from there, skipping only the rows between.
     const cursor = keyset ? this.nearest(key, query.start) : undefined;
-    const byOffset = () => {
+    // Both refusals before anything is read, the search's subjects included.
+    assertReadable(spec, principal);
+    if (!cursor && query.start > MAX_SKIP) throw tooDeep(query.start);
+    const narrowed = await this.narrow(spec, query);
+    if (narrowed?.subjects.length === 0) return { rows: [], total: 0, estimated: false };
+    const byOffset = async () => {
       if (query.start > MAX_SKIP) throw tooDeep(query.start);
       return this.rows(spec, query, principal, narrowed, undefined, query.start, limit);
     };
-    if (!cursor && query.start > MAX_SKIP) throw tooDeep(query.start); // before anything is read
     // The page is read while the total is counted: neither waits for the other.
     const [count, read] = await Promise.all([
       this.count(spec, query, principal, narrowed),
@@ -201,7 +202,7 @@ export class ListReader {
    * search, each subject's rows are read by their own index range up to the page's end, then merged and cut: a few
    * hundred rows read and matched instead of every row of every matching subject.
    */
-  private rows(
+  private async rows(
     spec: ResourceSpec<any>,
     query: ListQuery,
     principal: Principal,
