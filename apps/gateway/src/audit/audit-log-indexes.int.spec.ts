@@ -46,7 +46,10 @@ async function plansOf(params: Record<string, unknown>) {
   // the query at any size.
   const forced = await lists.plans.plansOf(auditLogReadSpec, query);
   const free = await lists.plans.plansOf(auditLogReadSpec, query, undefined, { seqscan: true });
-  return forced.map((p, i) => ({ ...p, freeMs: free[i]!.ms, free: free[i]!.plan }));
+  return forced.map((p) => {
+    const own = free.find((f) => f.sql === p.sql)!;
+    return { ...p, freeMs: own.ms, free: own.plan };
+  });
 }
 
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();

@@ -20,7 +20,7 @@ const lists = seededLists(
       (id, domain, client_name, username, package, panel_server_id, state, created_at, updated_at)
     select 'svc-' || n, 'site' || n || '.example', 'Client ' || (n % 50000), 'u' || lpad(n::text, 7, '0'), 'basic',
       'panel-' || (n % 20),
-      case when n % 100 = 0 then 'pending' when n % 20 = 1 then 'suspended' when n % 25 = 2 then 'terminated' else 'active' end,
+      case when n % 100 = 0 then 'pending' when n % 19 = 1 then 'suspended' when n % 23 = 2 then 'terminated' else 'active' end,
       now() - make_interval(mins => ${ROWS} - n), now() - make_interval(mins => (${ROWS} - n) / 2)
     from generate_series(1, ${ROWS}) n`.execute(db);
   },
@@ -36,6 +36,7 @@ const cases: Record<string, unknown>[] = [
   { filter: { panelServerId: 'panel-7' } },
   { filter: { state: 'suspended', panelServerId: 'panel-7' } },
   { filter: { q: 'site4242.example' } },
+  { filter: { q: 'site' } },
   { filter: { q: 'Client 1234' } },
   { filter: { q: 'u0042424' } },
   { filter: { q: 'site4242.example', state: 'active' } },

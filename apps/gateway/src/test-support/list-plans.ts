@@ -14,6 +14,7 @@ export interface PlanNode {
   'Relation Name'?: string;
   'Index Name'?: string;
   'Actual Rows'?: number;
+  'Actual Loops'?: number;
   'Rows Removed by Filter'?: number;
   'Rows Removed by Index Recheck'?: number;
   Plans?: PlanNode[];
@@ -30,9 +31,12 @@ export const admin: Principal = { id: 'admin', email: 'a@x', name: 'A', role: 'a
 
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
-/** Rows of the table a plan node looked at: those it returned and those its filter or recheck threw away. */
+/**
+ * Rows of the table a plan node looked at: those it returned and those its filter or recheck threw away, over all its
+ * loops (EXPLAIN gives them per loop: a search's per-subject read runs once per subject).
+ */
 export const rowsRead = (n: PlanNode) =>
-  (n['Actual Rows'] ?? 0) + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0);
+  ((n['Actual Rows'] ?? 0) + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0)) * (n['Actual Loops'] ?? 1);
 
 /** A list request's parameters as react-admin sends them (each one JSON), checked as the controller checks them. */
 export const listQuery = (spec: ResourceSpec<any>, params: Record<string, unknown>): ListQuery =>
