@@ -320,8 +320,9 @@ async function sustainedLatency(seconds: number) {
     const listOnce = async () => {
       const filter = encodeURIComponent(JSON.stringify({ userId: 'sustained', createdAt_gte: watermark }));
       const res = await fetch(`${url}/api/tasks?filter=${filter}&sort=["createdAt","ASC"]&range=[0,499]`, { headers: { cookie } });
-      const now = performance.now();
+      if (!res.ok) throw new Error(`GET /api/tasks: HTTP ${res.status}`);
       const page = (await res.json()) as { id: string; createdAt: string }[];
+      const now = performance.now();
       for (const t of page) {
         if (!seenAt.has(t.id)) seenAt.set(t.id, now);
         if (t.createdAt > watermark) watermark = t.createdAt;
@@ -330,14 +331,20 @@ async function sustainedLatency(seconds: number) {
     };
     let fetching = false;
     let again = false;
+    let failure: unknown;
     const refetch = async () => {
       if (fetching) return void (again = true);
       fetching = true;
-      for (let full = true; full || again;) {
-        again = false;
-        full = await listOnce();
+      try {
+        for (let full = true; full || again;) {
+          again = false;
+          full = await listOnce();
+        }
+      } catch (error) {
+        failure ??= error;
+      } finally {
+        fetching = false;
       }
-      fetching = false;
     };
     const live = await fetch(`${url}/api/live`, { headers: { cookie }, signal: stopWatching.signal });
     watching = (async () => {
@@ -370,20 +377,22 @@ async function sustainedLatency(seconds: number) {
     const sendSeconds = (performance.now() - start) / 1000;
     // A row whose notice never came is still found, late (and counted late), by a slow poll.
     const deadline = performance.now() + 60_000;
-    while (seenAt.size < total && performance.now() < deadline) {
+    while (seenAt.size < total && performance.now() < deadline && !failure) {
       await sleep(200);
       await refetch();
     }
-    const lat = [...seenAt]
+    if (failure) throw failure;
+    // A task never listed counts as never (Infinity), not as left out.
+    const lat = [...sentAt]
       .filter(([id]) => id.startsWith('sustained-'))
-      .map(([id, t]) => t - sentAt.get(id)!)
+      .map(([id, t]) => (seenAt.get(id) ?? Infinity) - t)
       .sort((a, b) => a - b);
     const pctl = (p: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? NaN);
     return {
       rate: Math.round(total / sendSeconds),
       seconds,
       sent: total - warmup,
-      seen: lat.length,
+      seen: lat.filter(Number.isFinite).length,
       p50: pctl(50),
       p99: pctl(99),
       max: Math.round(lat.at(-1) ?? NaN),

@@ -158,6 +158,7 @@ try {
   const floor = await timed(requests, async () => {
     const res = await fetch(`${url}/api/auth/me`, { headers: { cookie } });
     await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`GET /api/auth/me: ${res.status}`);
     return serverTiming(res);
   });
   log(
