@@ -2,10 +2,10 @@ import { type Kysely, sql } from 'kysely';
 
 /**
  * pg_trgm is database-wide: whichever schema migrates first installs it (in public, on every schema's search path).
- * Two doing so at once race on the catalog; the loser's failure means it is there.
+ * Two doing so at once race on the catalog; the loser's failure means it is there. Inside a transaction only (a
+ * migration's): a savepoint keeps the lost race from aborting it.
  */
 export async function createTrigramExtension(db: Kysely<any>) {
-  // Migrations run in a transaction: the savepoint keeps a lost race from aborting it.
   await sql`savepoint pg_trgm`.execute(db);
   try {
     await sql`create extension if not exists pg_trgm with schema public`.execute(db);

@@ -13,7 +13,7 @@ import type { AttemptIndexTables } from '../projections/attempt-index.projection
 const DAY_MS = 86_400_000;
 
 /** A log prune's dependencies, the index being the service's private attempt index (its own schema). */
-export type PruneLogDeps = PruneIndexedLogDeps & { index: Kysely<AttemptIndexTables> };
+export type PruneLogDeps = Omit<PruneIndexedLogDeps, 'index'> & { index: Kysely<AttemptIndexTables> };
 
 /**
  * Removes Provisioning Log entries older than N days. Each entry is its own
