@@ -223,29 +223,43 @@ async function realProjections(count: number) {
       return figure;
     };
 
-    // The task list: a task's life is 8 events (created, started, 3 progress steps, 2 log lines, completed).
-    await ensureEventStream(realNats.jsm, 'tasks', { prefix: realNats.prefix });
+    // The task list: a task's life is 8 events (created, started, 3 progress steps, 2 log lines, completed). Once with
+    // each life whole before the next (a batch mostly creates tasks: the best case), once with 1,000 tasks in flight
+    // as on a busy platform, their steps interleaved (a batch mostly changes tasks an earlier batch created).
     const now = timestampFromDate(new Date());
-    const taskMessages = [];
-    for (let t = 0; t < Math.ceil(count / 8); t++) {
-      const taskId = `real-${t}`;
-      const target = { userId: `user-${t % 100}`, hypervisorId: `hv-${t % 10}`, instanceId: `inst-${t}` };
-      const life = [
-        create(tasksV1.TaskCreatedSchema, { taskId, type: 'instance.deploy', target, attempt: 1, createdAt: now }),
-        create(tasksV1.TaskStartedSchema, { taskId, startedAt: now, workflowId: `wf-${t}` }),
-        create(tasksV1.TaskProgressedSchema, { taskId, percent: 25, at: now }),
-        create(tasksV1.TaskLoggedSchema, { taskId, text: 'disk attached', step: 'disk.attach', at: now }),
-        create(tasksV1.TaskProgressedSchema, { taskId, percent: 50, at: now }),
-        create(tasksV1.TaskLoggedSchema, { taskId, text: 'network configured', step: 'network.configure', at: now }),
-        create(tasksV1.TaskProgressedSchema, { taskId, percent: 75, at: now }),
-        create(tasksV1.TaskCompletedSchema, { taskId, completedAt: now }),
-      ];
-      const subject = aggregateSubject({ context: 'tasks', type: 'task', id: taskId }, realNats.prefix);
-      for (const data of life)
-        taskMessages.push({ subject, ...encodeEvent(eventRegistry, { id: uuidv7(), occurredAt: new Date(), data }, context) });
+    const taskLives = (stream: string, inFlight: number) => {
+      const tasks = Math.ceil(count / 8);
+      const lives = Array.from({ length: tasks }, (_, t) => {
+        const taskId = `${stream}-${t}`;
+        const target = { userId: `user-${t % 100}`, hypervisorId: `hv-${t % 10}`, instanceId: `inst-${t}` };
+        const subject = aggregateSubject({ context: 'tasks', type: 'task', id: taskId }, realNats.prefix);
+        return [
+          create(tasksV1.TaskCreatedSchema, { taskId, type: 'instance.deploy', target, attempt: 1, createdAt: now }),
+          create(tasksV1.TaskStartedSchema, { taskId, startedAt: now, workflowId: `wf-${t}` }),
+          create(tasksV1.TaskProgressedSchema, { taskId, percent: 25, at: now }),
+          create(tasksV1.TaskLoggedSchema, { taskId, text: 'disk attached', step: 'disk.attach', at: now }),
+          create(tasksV1.TaskProgressedSchema, { taskId, percent: 50, at: now }),
+          create(tasksV1.TaskLoggedSchema, { taskId, text: 'network configured', step: 'network.configure', at: now }),
+          create(tasksV1.TaskProgressedSchema, { taskId, percent: 75, at: now }),
+          create(tasksV1.TaskCompletedSchema, { taskId, completedAt: now }),
+        ].map((data) => ({ subject, ...encodeEvent(eventRegistry, { id: uuidv7(), occurredAt: new Date(), data }, context) }));
+      });
+      const messages = [];
+      for (let first = 0; first < tasks; first += inFlight)
+        for (let step = 0; step < 8; step++) for (const life of lives.slice(first, first + inFlight)) messages.push(life[step]!);
+      return messages;
+    };
+    for (const [label, inFlight] of [
+      ['task-list projection (real, one task at a time)', 1],
+      ['task-list projection (real, 1,000 tasks in flight)', 1_000],
+    ] as const) {
+      const schema = await realDb.newSchema();
+      const taskMessages = taskLives(`real${inFlight}`, inFlight);
+      await ensureEventStream(realNats.jsm, 'tasks', { prefix: realNats.prefix });
+      await realNats.jsm.streams.purge(streamName('tasks', realNats.prefix));
+      const lastTask = await publishAll(taskMessages);
+      figures.push(await run(label, taskListProjection(schema), lastTask, taskMessages.length));
     }
-    const lastTask = await publishAll(taskMessages);
-    figures.push(await run('task-list projection (real)', taskListProjection(realDb.schema), lastTask, taskMessages.length));
 
     // The provisioning log: one row per attempt, with its request and response as JSON.
     await ensureEventStream(realNats.jsm, 'provisioning', { prefix: realNats.prefix });

@@ -1,0 +1,101 @@
+import { create, type Message } from '@bufbuild/protobuf';
+import { tasksV1 } from '@opsledger/contracts';
+import { migrateToLatest } from '@opsledger/db';
+import type { StoredEvent } from '@opsledger/eventstore';
+import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { taskListMigrations } from './task-list.migrations';
+import { taskListProjection } from './task-list.projection';
+
+let seq = 0;
+function event(id: string, data: Message): StoredEvent {
+  seq++;
+  return {
+    id: `e${seq}`,
+    type: data.$typeName,
+    aggregateId: id,
+    subject: `evt.tasks.task.${id}`,
+    streamSeq: seq,
+    data,
+    occurredAt: new Date(Date.UTC(2026, 10, 24, 12, 0, 0, seq)),
+    actor: { kind: 'system', id: 'test' },
+    source: 'system',
+    traceparent: undefined,
+    correlationId: undefined,
+  };
+}
+const created = (id: string) =>
+  event(
+    id,
+    create(tasksV1.TaskCreatedSchema, {
+      taskId: id,
+      type: 'instance.deploy',
+      attempt: 1,
+      target: { userId: 'u', hypervisorId: 'h', instanceId: id },
+    }),
+  );
+const started = (id: string) => event(id, create(tasksV1.TaskStartedSchema, { taskId: id }));
+const progressed = (id: string, percent: number) => event(id, create(tasksV1.TaskProgressedSchema, { taskId: id, percent }));
+const logged = (id: string, text: string) => event(id, create(tasksV1.TaskLoggedSchema, { taskId: id, text, step: 's' }));
+const failed = (id: string, retryable: boolean) =>
+  event(id, create(tasksV1.TaskFailedSchema, { taskId: id, error: `${id} broke`, retryable }));
+const retried = (id: string) => event(id, create(tasksV1.TaskRetriedSchema, { taskId: id, attempt: 2 }));
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db?.dispose());
+
+/** A fresh read model with the events applied, one transaction per batch, as the runner applies them. */
+async function project(batches: StoredEvent[][]) {
+  const schema = await db.newSchema();
+  await migrateToLatest(db.db, schema, taskListMigrations, 'task_list_migration');
+  const projection = taskListProjection(schema);
+  for (const batch of batches) await db.db.transaction().execute((trx) => projection.apply(trx.withSchema(schema), batch));
+  const { rows: tasks } = await sql<Record<string, unknown>>`
+    select id, status, progress, attempt, error, retryable, updated_at, version from ${sql.table(`${schema}.task`)} order by id`.execute(
+    db.db,
+  );
+  const { rows: logs } = await sql<Record<string, unknown>>`
+    select task_id, stream_seq, text from ${sql.table(`${schema}.task_log`)} order by stream_seq`.execute(db.db);
+  return { tasks, logs };
+}
+
+describe('task-list projection: given tasks an earlier batch created, when one batch changes them in different ways', () => {
+  const earlier = [created('a'), created('b'), created('c'), created('d'), created('e'), started('c'), failed('c', true)];
+  const batch = [
+    started('a'),
+    progressed('a', 40),
+    started('b'),
+    failed('b', false),
+    retried('c'),
+    logged('d', 'waiting for a slot'),
+    progressed('a', 60),
+  ];
+
+  it.each([
+    { task: 'a', then: { status: 'running', progress: 60, attempt: 1, error: null, retryable: false } },
+    { task: 'b', then: { status: 'failed', progress: 0, attempt: 1, error: 'b broke', retryable: false } },
+    { task: 'c', then: { status: 'pending', progress: 0, attempt: 2, error: null, retryable: false } },
+    { task: 'd', then: { status: 'pending', progress: 0, attempt: 1, error: null, retryable: false } },
+    { task: 'e', then: { status: 'pending', progress: 0, attempt: 1, error: null, retryable: false } },
+  ])('then task $task is $then.status', async ({ task, then }) => {
+    const { tasks } = await project([earlier, batch]);
+    const last = [...earlier, ...batch].findLast((e) => e.aggregateId === task)!;
+    expect(tasks.find((t) => t.id === task)).toEqual({ id: task, ...then, updated_at: last.occurredAt, version: last.streamSeq });
+  });
+
+  it('then the rows and log lines are those of applying each event in a transaction of its own', async () => {
+    const together = await project([earlier, batch]);
+    const oneByOne = await project([...earlier, ...batch].map((e) => [e]));
+    expect(together).toEqual(oneByOne);
+    expect(together.logs).toEqual([{ task_id: 'd', stream_seq: batch[5]!.streamSeq, text: 'waiting for a slot' }]);
+  });
+
+  it('then an error a retry cleared stays cleared when a later batch changes only the progress', async () => {
+    const { tasks } = await project([earlier, batch, [started('c'), progressed('c', 10)]]);
+    expect(tasks.find((t) => t.id === 'c')).toMatchObject({ status: 'running', progress: 10, attempt: 2, error: null });
+  });
+});
