@@ -96,4 +96,63 @@ describe('provisioning-log projection: the search subjects and their counts', ()
     await db.transaction().execute((trx) => projection.apply(trx, [attempt('c2', 'svc-c')]));
     expect(await counts(db)).toEqual({ 'svc-c': 2 });
   });
+
+  it('an attempt’s row holds its event: the payloads as JSON, the action and status named, no diagnosis as null', async () => {
+    const { projection, db } = await migrated();
+    const at = new Date(Date.UTC(2026, 10, 24, 9, 30));
+    const failed = {
+      type: provisioningV1.ProvisioningAttemptRecordedSchema.typeName,
+      data: create(provisioningV1.ProvisioningAttemptRecordedSchema, {
+        attemptId: 'f1',
+        serviceId: 'svc-f',
+        dispatchId: 'd-f1',
+        domain: 'f.example',
+        clientName: 'Grace "G" O\'Neil',
+        action: provisioningV1.ProvisioningAction.SUSPEND,
+        attempt: 3,
+        success: false,
+        requestJson: '{"action":"suspend","reason":"unpaid \\\\ overdue","tags":["a","b"]}',
+        responseJson: '{"result":"error","message":"Account locked"}',
+        durationMs: 840,
+        diagnosisCode: 'account_locked',
+        cause: 'The panel locked the account.',
+        fix: 'Unlock it in the panel.',
+        at: timestampFromDate(at),
+      }),
+      occurredAt: new Date(),
+      correlationId: 'corr-1',
+    } as unknown as StoredEvent;
+    await db.transaction().execute((trx) => projection.apply(trx, [failed, attempt('s1', 'svc-s')]));
+    const rows = await db.selectFrom('provisioning_log').selectAll().orderBy('id').execute();
+    expect(rows.map(({ seq: _seq, ...row }) => row)).toEqual([
+      {
+        id: 'f1',
+        service_id: 'svc-f',
+        dispatch_id: 'd-f1',
+        domain: 'f.example',
+        client_name: 'Grace "G" O\'Neil',
+        action: 'suspend',
+        attempt: 3,
+        status: 'failed',
+        request: { action: 'suspend', reason: 'unpaid \\ overdue', tags: ['a', 'b'] },
+        response: { result: 'error', message: 'Account locked' },
+        duration_ms: 840,
+        diagnosis_code: 'account_locked',
+        cause: 'The panel locked the account.',
+        fix: 'Unlock it in the panel.',
+        created_at: at,
+        correlation_id: 'corr-1',
+      },
+      expect.objectContaining({
+        id: 's1',
+        status: 'success',
+        action: 'create',
+        request: {},
+        diagnosis_code: null,
+        cause: null,
+        fix: null,
+        correlation_id: null,
+      }),
+    ]);
+  });
 });

@@ -1,8 +1,26 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { provisioningV1 } from '@opsledger/contracts';
-import { createTrigramExtension, createTrigramIndex, type Generated, type Migrations, type Timestamp } from '@opsledger/db';
+import {
+  type ArrayColumn,
+  columnNames,
+  createTrigramExtension,
+  createTrigramIndex,
+  type Generated,
+  type Migrations,
+  type Timestamp,
+  unnestRows,
+} from '@opsledger/db';
 import type { Projection } from '@opsledger/eventstore';
-import { type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool, sql, type Transaction } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  sql,
+  type Transaction,
+} from 'kysely';
 
 /** One Provisioning Log entry: one call to the panel's API. */
 export interface ProvisioningLogTable {
@@ -239,6 +257,28 @@ async function reconcileSubjects(trx: Transaction<any>): Promise<'reconciled' | 
   return 'pending';
 }
 
+/** An attempt's row as the projection sends it: the payloads as the JSON text the event carries. */
+type AttemptRow = Omit<Insertable<ProvisioningLogTable>, 'request' | 'response'> & { request: string; response: string };
+
+const ATTEMPT_COLUMNS: ArrayColumn<AttemptRow>[] = [
+  { name: 'id', type: 'text' },
+  { name: 'service_id', type: 'text' },
+  { name: 'dispatch_id', type: 'text' },
+  { name: 'domain', type: 'text' },
+  { name: 'client_name', type: 'text' },
+  { name: 'action', type: 'text' },
+  { name: 'attempt', type: 'smallint' },
+  { name: 'status', type: 'text' },
+  { name: 'request', type: 'jsonb' },
+  { name: 'response', type: 'jsonb' },
+  { name: 'duration_ms', type: 'integer' },
+  { name: 'diagnosis_code', type: 'text' },
+  { name: 'cause', type: 'text' },
+  { name: 'fix', type: 'text' },
+  { name: 'created_at', type: 'timestamptz' },
+  { name: 'correlation_id', type: 'text' },
+];
+
 /** The Provisioning Log page's read model: one row per attempt, payloads as stored (already redacted). */
 export function provisioningLogProjection(schema: string): Projection<ProvisioningReadModel> {
   // Once no recount is pending it never is again (only the migration asks for one): no need to look each batch.
@@ -253,7 +293,7 @@ export function provisioningLogProjection(schema: string): Projection<Provisioni
       if (!reconciled) reconciled = (await reconcileSubjects(trx)) === 'reconciled';
       const rows = events
         .filter((e) => e.type === provisioningV1.ProvisioningAttemptRecordedSchema.typeName)
-        .map((e) => {
+        .map((e): AttemptRow => {
           const a = e.data as provisioningV1.ProvisioningAttemptRecorded;
           return {
             id: a.attemptId,
@@ -263,9 +303,9 @@ export function provisioningLogProjection(schema: string): Projection<Provisioni
             client_name: a.clientName,
             action: provisioningV1.ProvisioningActionNames[a.action] ?? 'create',
             attempt: a.attempt,
-            status: a.success ? ('success' as const) : ('failed' as const),
-            request: sql`${a.requestJson}::jsonb`,
-            response: sql`${a.responseJson}::jsonb`,
+            status: a.success ? 'success' : 'failed',
+            request: a.requestJson,
+            response: a.responseJson,
             duration_ms: a.durationMs,
             diagnosis_code: a.diagnosisCode || null,
             cause: a.cause || null,
@@ -278,7 +318,8 @@ export function provisioningLogProjection(schema: string): Projection<Provisioni
         // Only the attempts actually added count towards their subject (a redelivered one is already there).
         const added = await trx
           .insertInto('provisioning_log')
-          .values(rows as never)
+          .columns(columnNames(ATTEMPT_COLUMNS))
+          .expression(unnestRows(rows, ATTEMPT_COLUMNS))
           .onConflict((oc) => oc.column('id').doNothing())
           .returning([...SUBJECT])
           .execute();
