@@ -33,31 +33,41 @@ export function encodeEvent(
 }
 
 export function decodeEvent(registry: Registry, msg: RawEventMessage): StoredEvent {
-  const h = msg.headers;
-  const type = h?.get(Headers.EventType);
+  const h = firstValues(msg.headers);
+  const type = h[Headers.EventType];
   if (!type) throw new UndecodableEventError(`message ${msg.seq} has no ${Headers.EventType} header`);
   const schema = registry.getMessage(type);
   if (!schema) throw new UndecodableEventError(`message ${msg.seq}: unknown event type ${type}`);
-  const occurredAt = new Date(h?.get(Headers.OccurredAt) ?? '');
+  const occurredAt = new Date(h[Headers.OccurredAt] ?? '');
   if (Number.isNaN(occurredAt.getTime())) {
     throw new UndecodableEventError(`message ${msg.seq}: ${Headers.OccurredAt} is not an ISO time`);
   }
   try {
     return {
-      id: h?.get(Headers.EventId) || String(msg.seq),
+      id: h[Headers.EventId] || String(msg.seq),
       type,
       data: fromBinary(schema, msg.data),
       occurredAt,
       aggregateId: aggregateIdOf(msg.subject),
       subject: msg.subject,
       streamSeq: msg.seq,
-      actor: parseActor(h?.get(Headers.Actor)),
-      source: parseSource(h?.get(Headers.Source)),
-      traceparent: h?.get(Headers.Traceparent) || undefined,
-      correlationId: h?.get(Headers.CorrelationId) || undefined,
-      clientIp: h?.get(Headers.ClientIp) || undefined,
+      actor: parseActor(h[Headers.Actor]),
+      source: parseSource(h[Headers.Source]),
+      traceparent: h[Headers.Traceparent] || undefined,
+      correlationId: h[Headers.CorrelationId] || undefined,
+      clientIp: h[Headers.ClientIp] || undefined,
     };
   } catch (error) {
     throw new UndecodableEventError(`message ${msg.seq} (${type}): ${(error as Error).message}`, { cause: error });
   }
+}
+
+/**
+ * Each header's first value, read in one pass: `MsgHdrs.get` lists and filters every key on each call, and a
+ * projector reads eight headers of every event (a tenth of its time went there).
+ */
+function firstValues(headers: MsgHdrs | undefined): Partial<Record<string, string>> {
+  const values: Partial<Record<string, string>> = {};
+  if (headers) for (const [key, all] of headers) values[key] = all[0];
+  return values;
 }
