@@ -1,7 +1,8 @@
 // The logins service as its own process (its main.ts, as `npm start` runs it) on real NATS and PostgreSQL: Settings →
 // Security through its command (a bad proxy named by index), failures from one IPv6 address of one network raising
 // an address block and a network (ASN) block, a lift and a second lift refused, and a rebuild of its lookup from the
-// start of LOGINS that appends nothing twice.
+// start of LOGINS that appends nothing twice; a prune of the IP Log taking the failures and places seen that only its
+// attempts made.
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { ActorKind, eventRegistry, loginsV1, settingsV1, Source, streamName } from '@opsledger/contracts';
@@ -56,11 +57,12 @@ afterAll(async () => {
   await pg?.dispose();
 });
 
-async function attempt(ip: string, email: string, result: loginsV1.LoginResult) {
+async function attempt(ip: string, email: string, result: loginsV1.LoginResult, userId = '') {
   const attemptId = uuidv7();
   const data = create(loginsV1.LoginAttemptedSchema, {
     attemptId,
     email,
+    userId,
     ip,
     userAgent: 'curl/8.5.0',
     channel: loginsV1.LoginChannel.PANEL,
@@ -177,5 +179,41 @@ describe('logins service', () => {
     );
     expect((await all(loginsV1.LoginAttemptLocatedSchema.typeName)).length).toBe(before.located);
     expect((await all(loginsV1.LoginAttackSuspectedSchema.typeName)).length).toBe(before.suspected);
+  });
+
+  it('a prune of the IP Log takes the failures and the places seen that only its attempts made, and keeps the later ones', async () => {
+    const db = pg.db.withSchema(contextSchema('logins_service', nats.prefix)) as any;
+    const rows = async () => ({
+      failures: (await db.selectFrom('guard_failure').select('key').where('scope', '=', 'ip').orderBy('key').execute()).map(
+        (r: { key: string }) => r.key,
+      ),
+      seen: (await db.selectFrom('seen_location').select(['user_id', 'kind']).orderBy('user_id').orderBy('kind').execute()).map(
+        (r: { user_id: string; kind: string }) => `${r.user_id} ${r.kind}`,
+      ),
+    });
+    await attempt('1.1.1.1', 'old@example.test', loginsV1.LoginResult.FAILED);
+    await attempt('1.1.1.1', 'old@example.test', loginsV1.LoginResult.SUCCEEDED, 'user-old');
+    await until(rows, (r) => r.failures.includes('1.1.1.1') && r.seen.length === 2, 'the older attempts projected');
+    const before = new Date();
+    await sleep(5);
+    await attempt('9.9.9.9', 'new@example.test', loginsV1.LoginResult.FAILED);
+    await attempt('9.9.9.9', 'new@example.test', loginsV1.LoginResult.SUCCEEDED, 'user-new');
+    await until(rows, (r) => r.failures.includes('9.9.9.9') && r.seen.length === 4, 'the later attempts projected');
+
+    const pruneId = uuidv7();
+    const pruned = create(loginsV1.IpLogPrunedSchema, {
+      pruneId,
+      before: timestampFromDate(before),
+      retentionDays: 1,
+      at: timestampFromDate(new Date()),
+    });
+    await store.append({ context: 'logins', type: 'log-prune', id: pruneId }, [{ id: uuidv7(), data: pruned, occurredAt: new Date() }], 0, {
+      actor: { kind: 'system', id: 'logins' },
+      source: 'system',
+    });
+    expect(await until(rows, (r) => !r.failures.includes('1.1.1.1'), 'the pruned attempts forgotten')).toEqual({
+      failures: ['9.9.9.9'],
+      seen: ['user-new asn', 'user-new country'],
+    });
   });
 });

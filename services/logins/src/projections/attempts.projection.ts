@@ -4,7 +4,7 @@ import { ActorKind, emailV1, loginsV1, Source } from '@opsledger/contracts';
 import type { Migrations } from '@opsledger/db';
 import { type AppendContext, type EventStore, type Projection, type StoredEvent, WrongExpectedVersionError } from '@opsledger/eventstore';
 import type { CommandClient } from '@opsledger/messaging';
-import type { Generated, Kysely, Transaction } from 'kysely';
+import { type Generated, type Kysely, sql, type Transaction } from 'kysely';
 import { UAParser } from 'ua-parser-js';
 import { type BruteForceLimits, decide as decideGuard, type GuardScope } from '../domain/attack.decider';
 import { newLocationOf } from '../domain/new-location';
@@ -15,7 +15,8 @@ import { readSecuritySettings } from './security-settings.projection';
 export interface AttemptsTables {
   guard: { scope: string; key: string; blocked_until: Date | null; block_id: string | null };
   guard_failure: { id: Generated<number>; scope: string; key: string; at: Date };
-  seen_location: { user_id: string; kind: string; value: string };
+  /** A country or network a user signed in from, and when last: what a new location is measured against. */
+  seen_location: { user_id: string; kind: string; value: string; last_seen_at: Date };
 }
 
 const migrations: Migrations = {
@@ -44,6 +45,21 @@ const migrations: Migrations = {
         .addColumn('value', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('seen_location_pk', ['user_id', 'kind', 'value'])
         .execute();
+    },
+  },
+  // Both tables are made of attempts, and a prune of the IP Log purges the attempts it covers: what only they made
+  // goes with them (see forgetPruned). Rows from before this know no last sighting; they count as seen now.
+  '20261124T1200_forget_pruned_attempts': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('seen_location')
+        .addColumn('last_seen_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .alterTable('seen_location')
+        .alterColumn('last_seen_at', (c) => c.dropDefault())
+        .execute();
+      await db.schema.createIndex('guard_failure_at').on('guard_failure').column('at').execute();
     },
   },
 };
@@ -92,6 +108,7 @@ export function attemptsProjection(schema: string, settingsDb: Kysely<any>, deps
     async apply(trx, events) {
       for (const event of events) {
         if (event.type === loginsV1.LoginAttemptedSchema.typeName) await onAttempt(trx, event as StoredEvent<loginsV1.LoginAttempted>);
+        else if (event.type === loginsV1.IpLogPrunedSchema.typeName) await forgetPruned(trx, event.data as loginsV1.IpLogPruned);
         else if (event.type === loginsV1.LoginBlockLiftedSchema.typeName) {
           const lifted = event.data as loginsV1.LoginBlockLifted;
           await trx.deleteFrom('guard_failure').where('scope', '=', lifted.scope).where('key', '=', lifted.key).execute();
@@ -204,14 +221,18 @@ export function attemptsProjection(schema: string, settingsDb: Kysely<any>, deps
       location,
     );
     const rows = [
-      ...(location.countryCode ? [{ user_id: a.userId, kind: 'country', value: location.countryCode }] : []),
-      ...(location.asn ? [{ user_id: a.userId, kind: 'asn', value: String(location.asn) }] : []),
+      ...(location.countryCode ? [{ user_id: a.userId, kind: 'country', value: location.countryCode, last_seen_at: at }] : []),
+      ...(location.asn ? [{ user_id: a.userId, kind: 'asn', value: String(location.asn), last_seen_at: at }] : []),
     ];
     if (rows.length)
       await trx
         .insertInto('seen_location')
         .values(rows)
-        .onConflict((oc) => oc.doNothing())
+        .onConflict((oc) =>
+          oc
+            .columns(['user_id', 'kind', 'value'])
+            .doUpdateSet({ last_seen_at: sql`greatest(seen_location.last_seen_at, excluded.last_seen_at)` }),
+        )
         .execute();
     if (!changed.length) return undefined;
     return create(loginsV1.LoginNewLocationSchema, {
@@ -226,6 +247,18 @@ export function attemptsProjection(schema: string, settingsDb: Kysely<any>, deps
       notified: notify && Boolean(a.email) && Date.now() - at.getTime() <= deps.noticeMaxAgeMs,
       at: timestampFromDate(at),
     });
+  }
+
+  /**
+   * The IP Log's prune purged every attempt made before `before`: the failures they counted and the places only they
+   * saw go too, so the tables stay bounded and equal what a rebuild from the stream makes. No failure that old can
+   * count again: a brute-force window is at most a day and the IP Log keeps at least one.
+   */
+  async function forgetPruned(trx: Transaction<AttemptsTables>, pruned: loginsV1.IpLogPruned) {
+    if (!pruned.before) return;
+    const before = timestampDate(pruned.before);
+    await trx.deleteFrom('guard_failure').where('at', '<', before).execute();
+    await trx.deleteFrom('seen_location').where('last_seen_at', '<', before).execute();
   }
 
   /** Appends at the expected version; false when a replayed batch finds its answer already there. */
