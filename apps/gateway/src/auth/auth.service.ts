@@ -80,8 +80,9 @@ export class AuthService {
 
   /** Ends a session, on this replica at once (the others hear it from the session's change notice). */
   async logout(token: string): Promise<void> {
-    await endSession(this.db, token);
-    this.forget({ kind: 'token', hash: tokenHash(token) });
+    const hash = tokenHash(token);
+    await endSession(this.db, hash);
+    this.forget({ kind: 'token', hash });
   }
 
   /** Who is calling /api: the bearer token if one is sent, else the session cookie. */

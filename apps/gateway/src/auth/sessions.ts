@@ -36,6 +36,6 @@ export async function admitSession(db: Kysely<IdentityTables>, hash: string): Pr
   return { value: { ...account, via: 'session' }, userId: account.id, expiresAt: new Date(expires_at) };
 }
 
-export async function endSession(db: Kysely<IdentityTables>, token: string): Promise<void> {
-  await db.deleteFrom('session').where('token_hash', '=', tokenHash(token)).execute();
+export async function endSession(db: Kysely<IdentityTables>, hash: string): Promise<void> {
+  await db.deleteFrom('session').where('token_hash', '=', hash).execute();
 }
