@@ -15,13 +15,14 @@ import { createTestDatabase, createTestNats, freePort, ServiceProcess, testEnv }
 import {
   dropContextSchemas,
   identityDb,
+  ipLogProjection,
   provisioningLogProjection,
   seedAccounts,
   signIn,
   taskListProjection,
 } from '@opsledger/gateway/testing';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { provisioningV1 } from '@opsledger/contracts';
+import { loginsV1, provisioningV1 } from '@opsledger/contracts';
 import type { Projection } from '@opsledger/eventstore';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import { execFile } from 'node:child_process';
@@ -260,6 +261,51 @@ async function realProjections(count: number) {
       const lastTask = await publishAll(taskMessages);
       figures.push(await run(label, taskListProjection(schema), lastTask, taskMessages.length));
     }
+
+    // The IP Log under a password-spraying attack: each sign-in attempt, then its place as the logins service answers
+    // it (LoginAttemptLocated), 1,000 attempts in flight, so a batch holds attempts and the places of earlier ones.
+    await ensureEventStream(realNats.jsm, 'logins', { prefix: realNats.prefix });
+    const signIns = Math.ceil(count / 2);
+    const at = timestampFromDate(new Date());
+    const signInEvents = (i: number) => {
+      const attemptId = `sign-in-${i}`;
+      const ip = `198.51.${(i >> 8) % 256}.${i % 256}`;
+      const subject = aggregateSubject({ context: 'logins', type: 'attempt', id: attemptId }, realNats.prefix);
+      return [
+        create(loginsV1.LoginAttemptedSchema, {
+          attemptId,
+          email: `user${i % 5_000}@example.test`,
+          ip,
+          peerIp: '10.0.0.1',
+          forwardedFor: [{ ip, trusted: true }],
+          userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0',
+          channel: loginsV1.LoginChannel.PANEL,
+          result: loginsV1.LoginResult.FAILED,
+          reason: 'bad_credentials',
+          at,
+        }),
+        create(loginsV1.LoginAttemptLocatedSchema, {
+          attemptId,
+          ip,
+          ipClass: 'public',
+          countryCode: 'NL',
+          asn: 64_500 + (i % 20),
+          network: 'Example Hosting B.V.',
+          countryDatabaseDate: '2026-11',
+          asnDatabaseDate: '2026-11',
+          userAgentSummary: 'Firefox 145 on Linux',
+        }),
+      ].map((data) => ({ subject, ...encodeEvent(eventRegistry, { id: uuidv7(), occurredAt: new Date(), data }, context) }));
+    };
+    const signInMessages = [];
+    for (let first = 0; first < signIns; first += 1_000) {
+      const wave = Array.from({ length: Math.min(1_000, signIns - first) }, (_, k) => signInEvents(first + k));
+      for (const step of [0, 1]) for (const events of wave) signInMessages.push(events[step]!);
+    }
+    const lastSignIn = await publishAll(signInMessages);
+    figures.push(
+      await run('ip-log projection (real, 1,000 sign-ins in flight)', ipLogProjection(realDb.schema), lastSignIn, signInMessages.length),
+    );
 
     // The provisioning log: one row per attempt, with its request and response as JSON.
     await ensureEventStream(realNats.jsm, 'provisioning', { prefix: realNats.prefix });

@@ -1,11 +1,20 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { loginsV1, settingsV1 } from '@opsledger/contracts';
-import { formatActor, type Projection } from '@opsledger/eventstore';
-import ipaddr from 'ipaddr.js';
+import { type ArrayColumn, columnNames, unnestRows } from '@opsledger/db';
+import { formatActor, type Projection, type StoredEvent } from '@opsledger/eventstore';
+import { sql, type Transaction } from 'kysely';
 import type { IpLogTables } from './ip-log-tables';
+import {
+  ATTEMPT_EVENTS,
+  type AttemptBatchPlan,
+  type AttemptNewness,
+  type AttemptPlace,
+  type AttemptRow,
+  NEWNESS_COLUMNS,
+  PLACE_COLUMNS,
+  planAttempts,
+} from './ip-log.batch';
 import { ipLogMigrations, securitySettingsMigrations } from './ip-log.migrations';
-
-const inet = (ip: string) => (ipaddr.isValid(ip) ? ipaddr.process(ip).toString() : null);
 
 /**
  * The IP Log from LOGINS: each attempt as the gateway recorded it, then its
@@ -22,101 +31,127 @@ export function ipLogProjection(schema: string): Projection<IpLogTables> {
     migrations: ipLogMigrations,
     tables: ['login_attempt', 'login_block'],
     async apply(trx, events) {
+      // Attempts and their answers are folded a run at a time; a block, a lift or a prune applies between two runs,
+      // in its place in the stream.
+      let run: StoredEvent[] = [];
       for (const event of events) {
-        switch (event.type) {
-          case loginsV1.LoginAttemptedSchema.typeName: {
-            const a = event.data as loginsV1.LoginAttempted;
-            await trx
-              .insertInto('login_attempt')
-              .values({
-                id: a.attemptId,
-                at: a.at ? timestampDate(a.at) : event.occurredAt,
-                user_id: a.userId,
-                email: a.email,
-                ip: inet(a.ip),
-                ip_text: a.ip,
-                peer_ip: a.peerIp,
-                forwarded_for: JSON.stringify(a.forwardedFor.map((h) => ({ ip: h.ip, trusted: h.trusted }))),
-                user_agent: a.userAgent,
-                channel: loginsV1.LoginChannelNames[a.channel] ?? 'unknown',
-                result: loginsV1.LoginResultNames[a.result] ?? 'unknown',
-                reason: a.reason,
-                ip_class: '',
-                country_code: '',
-                asn: null,
-                network: '',
-                country_db_date: '',
-                asn_db_date: '',
-                user_agent_summary: '',
-                new_location: '',
-                notified: false,
-              })
-              .onConflict((oc) => oc.column('id').doNothing())
-              .execute();
-            break;
-          }
-          case loginsV1.LoginAttemptLocatedSchema.typeName: {
-            const l = event.data as loginsV1.LoginAttemptLocated;
-            await trx
-              .updateTable('login_attempt')
-              .set({
-                ip_class: l.ipClass,
-                country_code: l.countryCode,
-                asn: l.asn || null,
-                network: l.network,
-                country_db_date: l.countryDatabaseDate,
-                asn_db_date: l.asnDatabaseDate,
-                user_agent_summary: l.userAgentSummary,
-              })
-              .where('id', '=', l.attemptId)
-              .execute();
-            break;
-          }
-          case loginsV1.LoginNewLocationSchema.typeName: {
-            const n = event.data as loginsV1.LoginNewLocation;
-            await trx
-              .updateTable('login_attempt')
-              .set({ new_location: n.newIn, notified: n.notified })
-              .where('id', '=', n.attemptId)
-              .execute();
-            break;
-          }
-          case loginsV1.LoginAttackSuspectedSchema.typeName: {
-            const s = event.data as loginsV1.LoginAttackSuspected;
-            await trx
-              .insertInto('login_block')
-              .values({
-                id: s.blockId,
-                scope: s.scope,
-                key: s.key,
-                failures: s.failures,
-                window_seconds: s.windowSeconds,
-                blocked_until: s.blockedUntil ? timestampDate(s.blockedUntil) : event.occurredAt,
-                attempt_id: s.attemptId,
-                created_at: s.at ? timestampDate(s.at) : event.occurredAt,
-              })
-              .onConflict((oc) => oc.column('id').doNothing())
-              .execute();
-            break;
-          }
-          case loginsV1.IpLogPrunedSchema.typeName: {
-            const p = event.data as loginsV1.IpLogPruned;
-            if (p.before) await trx.deleteFrom('login_attempt').where('at', '<', timestampDate(p.before)).execute();
-            break;
-          }
-          case loginsV1.LoginBlockLiftedSchema.typeName: {
-            const l = event.data as loginsV1.LoginBlockLifted;
-            await trx
-              .updateTable('login_block')
-              .set({ lifted_at: l.at ? timestampDate(l.at) : event.occurredAt, lifted_by: formatActor(event.actor) })
-              .where('id', '=', l.blockId)
-              .execute();
-            break;
-          }
+        if (ATTEMPT_EVENTS.has(event.type)) {
+          run.push(event);
+          continue;
         }
+        await writeAttempts(trx, schema, planAttempts(run));
+        run = [];
+        await applyOther(trx, event);
       }
+      await writeAttempts(trx, schema, planAttempts(run));
     },
   };
+}
+
+const ATTEMPT_COLUMNS: ArrayColumn<AttemptRow>[] = [
+  { name: 'id', type: 'text' },
+  { name: 'at', type: 'timestamptz' },
+  { name: 'user_id', type: 'text' },
+  { name: 'email', type: 'text' },
+  { name: 'ip', type: 'inet' },
+  { name: 'ip_text', type: 'text' },
+  { name: 'peer_ip', type: 'text' },
+  { name: 'forwarded_for', type: 'jsonb' },
+  { name: 'user_agent', type: 'text' },
+  { name: 'channel', type: 'text' },
+  { name: 'result', type: 'text' },
+  { name: 'reason', type: 'text' },
+  { name: 'ip_class', type: 'text' },
+  { name: 'country_code', type: 'text' },
+  { name: 'asn', type: 'bigint' },
+  { name: 'network', type: 'text' },
+  { name: 'country_db_date', type: 'text' },
+  { name: 'asn_db_date', type: 'text' },
+  { name: 'user_agent_summary', type: 'text' },
+  { name: 'new_location', type: 'text' },
+  { name: 'notified', type: 'boolean' },
+];
+
+/** An answer to an attempt recorded before the run: `has_place` and `has_newness` say which of its column groups it sets. */
+type AnswerRow = Partial<AttemptPlace & AttemptNewness> & { id: string; has_place: boolean; has_newness: boolean };
+
+const ANSWER_COLUMNS: ArrayColumn<AnswerRow>[] = [
+  { name: 'id', type: 'text' },
+  { name: 'has_place', type: 'boolean' },
+  { name: 'ip_class', type: 'text' },
+  { name: 'country_code', type: 'text' },
+  { name: 'asn', type: 'bigint' },
+  { name: 'network', type: 'text' },
+  { name: 'country_db_date', type: 'text' },
+  { name: 'asn_db_date', type: 'text' },
+  { name: 'user_agent_summary', type: 'text' },
+  { name: 'has_newness', type: 'boolean' },
+  { name: 'new_location', type: 'text' },
+  { name: 'notified', type: 'boolean' },
+];
+
+/** The run's new attempts in one insert, then the answers to every attempt it did not insert itself in one update. */
+async function writeAttempts(trx: Transaction<IpLogTables>, schema: string, plan: AttemptBatchPlan): Promise<void> {
+  const inserted = new Set<string>();
+  if (plan.inserts.length > 0) {
+    const rows = await trx
+      .insertInto('login_attempt')
+      .columns(columnNames(ATTEMPT_COLUMNS))
+      .expression(unnestRows(plan.inserts, ATTEMPT_COLUMNS))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute();
+    for (const { id } of rows) inserted.add(id);
+  }
+  const answers = [...plan.answers]
+    .filter(([id]) => !inserted.has(id))
+    .map(([id, { place, newness }]): AnswerRow => ({ id, has_place: Boolean(place), has_newness: Boolean(newness), ...place, ...newness }));
+  if (answers.length === 0) return;
+  // A column keeps its value unless the answer of its kind was given.
+  const setWhen = (given: 'has_place' | 'has_newness') => (column: string) =>
+    sql`${sql.id(column)} = case when ${sql.ref(`v.${given}`)} then ${sql.ref(`v.${column}`)} else ${sql.ref(`t.${column}`)} end`;
+  await sql`update ${sql.table(`${schema}.login_attempt`)} as t
+    set ${sql.join([...PLACE_COLUMNS.map(setWhen('has_place')), ...NEWNESS_COLUMNS.map(setWhen('has_newness'))])}
+    from (${unnestRows(answers, ANSWER_COLUMNS)}) as v(${sql.join(columnNames(ANSWER_COLUMNS).map((c) => sql.id(c)))})
+    where t.id = v.id`.execute(trx);
+}
+
+/** Blocks, their lifts and the retention prune: rare, each applied as it comes. */
+async function applyOther(trx: Transaction<IpLogTables>, event: StoredEvent): Promise<void> {
+  switch (event.type) {
+    case loginsV1.LoginAttackSuspectedSchema.typeName: {
+      const s = event.data as loginsV1.LoginAttackSuspected;
+      await trx
+        .insertInto('login_block')
+        .values({
+          id: s.blockId,
+          scope: s.scope,
+          key: s.key,
+          failures: s.failures,
+          window_seconds: s.windowSeconds,
+          blocked_until: s.blockedUntil ? timestampDate(s.blockedUntil) : event.occurredAt,
+          attempt_id: s.attemptId,
+          created_at: s.at ? timestampDate(s.at) : event.occurredAt,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      return;
+    }
+    case loginsV1.IpLogPrunedSchema.typeName: {
+      const p = event.data as loginsV1.IpLogPruned;
+      if (p.before) await trx.deleteFrom('login_attempt').where('at', '<', timestampDate(p.before)).execute();
+      return;
+    }
+    case loginsV1.LoginBlockLiftedSchema.typeName: {
+      const l = event.data as loginsV1.LoginBlockLifted;
+      await trx
+        .updateTable('login_block')
+        .set({ lifted_at: l.at ? timestampDate(l.at) : event.occurredAt, lifted_by: formatActor(event.actor) })
+        .where('id', '=', l.blockId)
+        .execute();
+      return;
+    }
+  }
 }
 
 /** Settings → Security from SETTINGS (the trusted proxies the gateway applies, the toggles and thresholds the page shows). */
