@@ -110,6 +110,16 @@ export const identityMigrations = (schema: string): Migrations => ({
       await sql`drop function ${sql.id(schema, 'notify_identity_change')}()`.execute(db);
     },
   },
+  // An account's sessions: its expired ones go as it signs in (createSession), all of them when it is disabled, and with
+  // it when it is deleted (the foreign key's cascade). Each read the whole table without this.
+  '20261124T1300_session_user': {
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('session_user_expires').on('session').columns(['user_id', 'expires_at']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('session_user_expires').execute();
+    },
+  },
 });
 
 /** The Postgres NOTIFY channel of identity changes: payload `<schema> user <account id>` or `<schema> token <token hash>`. */

@@ -13,11 +13,17 @@ export async function createSession(
   ttlHours: number,
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = newToken();
-  const expiresAt = new Date(Date.now() + ttlHours * 3_600_000);
-  await db
-    .insertInto('session')
-    .values({ token_hash: tokenHash(token), user_id: userId, expires_at: expiresAt, ip: client.ip, user_agent: client.userAgent })
-    .execute();
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
+  await db.transaction().execute(async (trx) => {
+    // Nothing reads an expired session again: the account's own go as it signs in, so the table holds each account's
+    // live sessions and the ones it left since it last signed in, not every sign-in ever.
+    await trx.deleteFrom('session').where('user_id', '=', userId).where('expires_at', '<=', now).execute();
+    await trx
+      .insertInto('session')
+      .values({ token_hash: tokenHash(token), user_id: userId, expires_at: expiresAt, ip: client.ip, user_agent: client.userAgent })
+      .execute();
+  });
   return { token, expiresAt };
 }
 
