@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type ArrayColumn, columnNames, unnestRows } from './unnest-rows';
+import { type ArrayColumns, columnNames, unnestRows } from './unnest-rows';
 
 interface Row {
   id: number;
@@ -10,13 +10,13 @@ interface Row {
   flag: boolean | null;
   at: Date;
 }
-const COLUMNS: ArrayColumn<Row>[] = [
-  { name: 'id', type: 'integer' },
-  { name: 'name', type: 'text' },
-  { name: 'payload', type: 'jsonb' },
-  { name: 'flag', type: 'boolean' },
-  { name: 'at', type: 'timestamptz' },
-];
+const COLUMNS: ArrayColumns<Row> = {
+  id: 'integer',
+  name: 'text',
+  payload: 'jsonb',
+  flag: 'boolean',
+  at: 'timestamptz',
+};
 
 let pg: TestDatabase;
 beforeAll(async () => {

@@ -67,7 +67,8 @@ export function decodeEvent(registry: Registry, msg: RawEventMessage): StoredEve
  * projector reads eight headers of every event (a tenth of its time went there).
  */
 function firstValues(headers: MsgHdrs | undefined): Partial<Record<string, string>> {
-  const values: Partial<Record<string, string>> = {};
+  // No prototype: a header named like one of Object's members (`__proto__`) is a value like any other.
+  const values: Partial<Record<string, string>> = Object.create(null);
   if (headers) for (const [key, all] of headers) values[key] = all[0];
   return values;
 }

@@ -1,8 +1,7 @@
 // The logins service as its own process (its main.ts, as `npm start` runs it) on real NATS and PostgreSQL: Settings →
 // Security through its command (a bad proxy named by index), failures from one IPv6 address of one network raising
 // an address block and a network (ASN) block, a lift and a second lift refused, and a rebuild of its lookup from the
-// start of LOGINS that appends nothing twice; a prune of the IP Log taking the failures and places seen that only its
-// attempts made.
+// start of LOGINS that appends nothing twice; a prune of the IP Log taking the failures its attempts counted.
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { ActorKind, eventRegistry, loginsV1, settingsV1, Source, streamName } from '@opsledger/contracts';
@@ -181,7 +180,7 @@ describe('logins service', () => {
     expect((await all(loginsV1.LoginAttackSuspectedSchema.typeName)).length).toBe(before.suspected);
   });
 
-  it('a prune of the IP Log takes the failures and the places seen that only its attempts made, and keeps the later ones', async () => {
+  it('a prune of the IP Log takes the failures its attempts counted and keeps the later ones, and every place seen', async () => {
     const db = pg.db.withSchema(contextSchema('logins_service', nats.prefix)) as any;
     const rows = async () => ({
       failures: (await db.selectFrom('guard_failure').select('key').where('scope', '=', 'ip').orderBy('key').execute()).map(
@@ -211,9 +210,9 @@ describe('logins service', () => {
       actor: { kind: 'system', id: 'logins' },
       source: 'system',
     });
-    expect(await until(rows, (r) => !r.failures.includes('1.1.1.1'), 'the pruned attempts forgotten')).toEqual({
+    expect(await until(rows, (r) => !r.failures.includes('1.1.1.1'), 'the pruned failures forgotten')).toEqual({
       failures: ['9.9.9.9'],
-      seen: ['user-new asn', 'user-new country'],
+      seen: ['user-new asn', 'user-new country', 'user-old asn', 'user-old country'],
     });
   });
 });

@@ -1,6 +1,6 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { loginsV1, settingsV1 } from '@opsledger/contracts';
-import { type ArrayColumn, columnNames, unnestRows } from '@opsledger/db';
+import { type ArrayColumns, columnNames, unnestRows } from '@opsledger/db';
 import { formatActor, type Projection, type StoredEvent } from '@opsledger/eventstore';
 import { sql, type Transaction } from 'kysely';
 import type { IpLogTables } from './ip-log-tables';
@@ -48,47 +48,47 @@ export function ipLogProjection(schema: string): Projection<IpLogTables> {
   };
 }
 
-const ATTEMPT_COLUMNS: ArrayColumn<AttemptRow>[] = [
-  { name: 'id', type: 'text' },
-  { name: 'at', type: 'timestamptz' },
-  { name: 'user_id', type: 'text' },
-  { name: 'email', type: 'text' },
-  { name: 'ip', type: 'inet' },
-  { name: 'ip_text', type: 'text' },
-  { name: 'peer_ip', type: 'text' },
-  { name: 'forwarded_for', type: 'jsonb' },
-  { name: 'user_agent', type: 'text' },
-  { name: 'channel', type: 'text' },
-  { name: 'result', type: 'text' },
-  { name: 'reason', type: 'text' },
-  { name: 'ip_class', type: 'text' },
-  { name: 'country_code', type: 'text' },
-  { name: 'asn', type: 'bigint' },
-  { name: 'network', type: 'text' },
-  { name: 'country_db_date', type: 'text' },
-  { name: 'asn_db_date', type: 'text' },
-  { name: 'user_agent_summary', type: 'text' },
-  { name: 'new_location', type: 'text' },
-  { name: 'notified', type: 'boolean' },
-];
+const ATTEMPT_COLUMNS: ArrayColumns<AttemptRow> = {
+  id: 'text',
+  at: 'timestamptz',
+  user_id: 'text',
+  email: 'text',
+  ip: 'inet',
+  ip_text: 'text',
+  peer_ip: 'text',
+  forwarded_for: 'jsonb',
+  user_agent: 'text',
+  channel: 'text',
+  result: 'text',
+  reason: 'text',
+  ip_class: 'text',
+  country_code: 'text',
+  asn: 'bigint',
+  network: 'text',
+  country_db_date: 'text',
+  asn_db_date: 'text',
+  user_agent_summary: 'text',
+  new_location: 'text',
+  notified: 'boolean',
+};
 
 /** An answer to an attempt recorded before the run: `has_place` and `has_newness` say which of its column groups it sets. */
 type AnswerRow = Partial<AttemptPlace & AttemptNewness> & { id: string; has_place: boolean; has_newness: boolean };
 
-const ANSWER_COLUMNS: ArrayColumn<AnswerRow>[] = [
-  { name: 'id', type: 'text' },
-  { name: 'has_place', type: 'boolean' },
-  { name: 'ip_class', type: 'text' },
-  { name: 'country_code', type: 'text' },
-  { name: 'asn', type: 'bigint' },
-  { name: 'network', type: 'text' },
-  { name: 'country_db_date', type: 'text' },
-  { name: 'asn_db_date', type: 'text' },
-  { name: 'user_agent_summary', type: 'text' },
-  { name: 'has_newness', type: 'boolean' },
-  { name: 'new_location', type: 'text' },
-  { name: 'notified', type: 'boolean' },
-];
+const ANSWER_COLUMNS: ArrayColumns<AnswerRow> = {
+  id: 'text',
+  has_place: 'boolean',
+  ip_class: 'text',
+  country_code: 'text',
+  asn: 'bigint',
+  network: 'text',
+  country_db_date: 'text',
+  asn_db_date: 'text',
+  user_agent_summary: 'text',
+  has_newness: 'boolean',
+  new_location: 'text',
+  notified: 'boolean',
+};
 
 /** The run's new attempts in one insert, then the answers to every attempt it did not insert itself in one update. */
 async function writeAttempts(trx: Transaction<IpLogTables>, schema: string, plan: AttemptBatchPlan): Promise<void> {

@@ -1,7 +1,7 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { provisioningV1 } from '@opsledger/contracts';
 import {
-  type ArrayColumn,
+  type ArrayColumns,
   columnNames,
   createTrigramExtension,
   createTrigramIndex,
@@ -258,26 +258,26 @@ async function reconcileSubjects(trx: Transaction<any>): Promise<'reconciled' | 
 }
 
 /** An attempt's row as the projection sends it: the payloads as the JSON text the event carries. */
-type AttemptRow = Omit<Insertable<ProvisioningLogTable>, 'request' | 'response'> & { request: string; response: string };
+type AttemptRow = Omit<Insertable<ProvisioningLogTable>, 'seq' | 'request' | 'response'> & { request: string; response: string };
 
-const ATTEMPT_COLUMNS: ArrayColumn<AttemptRow>[] = [
-  { name: 'id', type: 'text' },
-  { name: 'service_id', type: 'text' },
-  { name: 'dispatch_id', type: 'text' },
-  { name: 'domain', type: 'text' },
-  { name: 'client_name', type: 'text' },
-  { name: 'action', type: 'text' },
-  { name: 'attempt', type: 'smallint' },
-  { name: 'status', type: 'text' },
-  { name: 'request', type: 'jsonb' },
-  { name: 'response', type: 'jsonb' },
-  { name: 'duration_ms', type: 'integer' },
-  { name: 'diagnosis_code', type: 'text' },
-  { name: 'cause', type: 'text' },
-  { name: 'fix', type: 'text' },
-  { name: 'created_at', type: 'timestamptz' },
-  { name: 'correlation_id', type: 'text' },
-];
+const ATTEMPT_COLUMNS: ArrayColumns<AttemptRow> = {
+  id: 'text',
+  service_id: 'text',
+  dispatch_id: 'text',
+  domain: 'text',
+  client_name: 'text',
+  action: 'text',
+  attempt: 'smallint',
+  status: 'text',
+  request: 'jsonb',
+  response: 'jsonb',
+  duration_ms: 'integer',
+  diagnosis_code: 'text',
+  cause: 'text',
+  fix: 'text',
+  created_at: 'timestamptz',
+  correlation_id: 'text',
+};
 
 /** The Provisioning Log page's read model: one row per attempt, payloads as stored (already redacted). */
 export function provisioningLogProjection(schema: string): Projection<ProvisioningReadModel> {

@@ -14,12 +14,15 @@ type TaskEvent =
   | tasksV1.TaskCancelled
   | tasksV1.TaskRetried;
 
+/** The columns an event after a task's creation sets: the batch's update of a task carries these and no others. */
+export type TaskChange = Pick<TaskUpdate, 'status' | 'progress' | 'attempt' | 'error' | 'retryable' | 'updated_at' | 'version'>;
+
 /** What a batch of events does to the Tasks read model, as few statements: one row per new task, one change per other task. */
 export interface TaskBatchPlan {
   /** Tasks created in the batch, with every later event of the batch already folded in. */
   inserts: NewTaskRow[];
   /** Tasks created before the batch: each one's columns as the batch leaves them. */
-  updates: Map<string, TaskUpdate>;
+  updates: Map<string, TaskChange>;
   logs: Insertable<TaskLogTable>[];
 }
 
@@ -30,7 +33,7 @@ export interface TaskBatchPlan {
  */
 export function planTaskBatch(events: readonly StoredEvent[]): TaskBatchPlan {
   const inserts = new Map<string, NewTaskRow>();
-  const updates = new Map<string, TaskUpdate>();
+  const updates = new Map<string, TaskChange>();
   const logs: Insertable<TaskLogTable>[] = [];
   for (const event of events) {
     const data = event.data as TaskEvent;
@@ -62,7 +65,7 @@ export function planTaskBatch(events: readonly StoredEvent[]): TaskBatchPlan {
         step: data.step,
         text: data.text,
       });
-    const change: TaskUpdate = { ...columnsSetBy(data), updated_at: event.occurredAt, version: event.streamSeq };
+    const change: TaskChange = { ...columnsSetBy(data), updated_at: event.occurredAt, version: event.streamSeq };
     const created = inserts.get(id);
     if (created) Object.assign(created, change);
     else updates.set(id, { ...updates.get(id), ...change });
@@ -70,7 +73,7 @@ export function planTaskBatch(events: readonly StoredEvent[]): TaskBatchPlan {
   return { inserts: [...inserts.values()], updates, logs };
 }
 
-function columnsSetBy(data: Exclude<TaskEvent, tasksV1.TaskCreated>): TaskUpdate {
+function columnsSetBy(data: Exclude<TaskEvent, tasksV1.TaskCreated>): TaskChange {
   switch (data.$typeName) {
     case 'platform.tasks.v1.TaskStarted':
       return { status: 'running' };

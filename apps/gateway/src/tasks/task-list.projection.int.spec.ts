@@ -98,4 +98,15 @@ describe('task-list projection: given tasks an earlier batch created, when one b
     const { tasks } = await project([earlier, batch, [started('c'), progressed('c', 10)]]);
     expect(tasks.find((t) => t.id === 'c')).toMatchObject({ status: 'running', progress: 10, attempt: 2, error: null });
   });
+
+  it('then a failed task keeps its error when a later batch only logs and reports progress on it', async () => {
+    const { tasks } = await project([
+      earlier,
+      batch,
+      [logged('c', 'cleaning up'), progressed('c', 5)],
+      [failed('c', true)],
+      [logged('c', 'x')],
+    ]);
+    expect(tasks.find((t) => t.id === 'c')).toMatchObject({ status: 'failed', error: 'c broke', retryable: true });
+  });
 });

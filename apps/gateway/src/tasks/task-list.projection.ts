@@ -1,34 +1,34 @@
 import type { Projection } from '@opsledger/eventstore';
-import { type ArrayColumn, columnNames, unnestRows } from '@opsledger/db';
+import { type ArrayColumns, columnNames, unnestRows } from '@opsledger/db';
 import { type Insertable, sql, type Transaction } from 'kysely';
-import { planTaskBatch } from './task-list.batch';
+import { planTaskBatch, type TaskChange } from './task-list.batch';
 import { taskListMigrations } from './task-list.migrations';
-import type { NewTaskRow, TaskLogTable, TasksReadModel, TaskUpdate } from './task-tables';
+import type { NewTaskRow, TaskLogTable, TasksReadModel } from './task-tables';
 
-const TASK_COLUMNS: ArrayColumn<NewTaskRow>[] = [
-  { name: 'id', type: 'text' },
-  { name: 'type', type: 'text' },
-  { name: 'status', type: 'text' },
-  { name: 'progress', type: 'smallint' },
-  { name: 'attempt', type: 'integer' },
-  { name: 'user_id', type: 'text' },
-  { name: 'hypervisor_id', type: 'text' },
-  { name: 'instance_id', type: 'text' },
-  { name: 'error', type: 'text' },
-  { name: 'retryable', type: 'boolean' },
-  { name: 'created_at', type: 'timestamptz' },
-  { name: 'updated_at', type: 'timestamptz' },
-  { name: 'version', type: 'bigint' },
-];
+const TASK_COLUMNS: ArrayColumns<NewTaskRow> = {
+  id: 'text',
+  type: 'text',
+  status: 'text',
+  progress: 'smallint',
+  attempt: 'integer',
+  user_id: 'text',
+  hypervisor_id: 'text',
+  instance_id: 'text',
+  error: 'text',
+  retryable: 'boolean',
+  created_at: 'timestamptz',
+  updated_at: 'timestamptz',
+  version: 'bigint',
+};
 
-const LOG_COLUMNS: ArrayColumn<Insertable<TaskLogTable>>[] = [
-  { name: 'task_id', type: 'text' },
-  { name: 'stream_seq', type: 'bigint' },
-  { name: 'at', type: 'timestamptz' },
-  { name: 'level', type: 'text' },
-  { name: 'step', type: 'text' },
-  { name: 'text', type: 'text' },
-];
+const LOG_COLUMNS: ArrayColumns<Omit<Insertable<TaskLogTable>, 'id'>> = {
+  task_id: 'text',
+  stream_seq: 'bigint',
+  at: 'timestamptz',
+  level: 'text',
+  step: 'text',
+  text: 'text',
+};
 
 /**
  * Tasks and their log lines, as the Tasks page lists and shows them. A batch is folded first (planTaskBatch): one
@@ -64,35 +64,34 @@ export function taskListProjection(schema: string): Projection<TasksReadModel> {
 }
 
 /** A task's change as one row of the update: `error_set` says whether the batch set `error` (a retry sets it to null). */
-type TaskChangeRow = TaskUpdate & { id: string; error_set: boolean };
+type TaskChangeRow = TaskChange & { id: string; error_set: boolean };
 
-const CHANGE_COLUMNS: ArrayColumn<TaskChangeRow>[] = [
-  { name: 'id', type: 'text' },
-  { name: 'status', type: 'text' },
-  { name: 'progress', type: 'smallint' },
-  { name: 'attempt', type: 'integer' },
-  { name: 'error', type: 'text' },
-  { name: 'error_set', type: 'boolean' },
-  { name: 'retryable', type: 'boolean' },
-  { name: 'updated_at', type: 'timestamptz' },
-  { name: 'version', type: 'bigint' },
-];
+const CHANGE_COLUMNS: ArrayColumns<TaskChangeRow> = {
+  id: 'text',
+  status: 'text',
+  progress: 'smallint',
+  attempt: 'integer',
+  error: 'text',
+  error_set: 'boolean',
+  retryable: 'boolean',
+  updated_at: 'timestamptz',
+  version: 'bigint',
+};
 
 /**
  * Every task the batch changed, in one statement (a busy platform's batch changes a thousand tasks an earlier batch
- * created; a statement each made that 2.4 times slower). A column the batch did not set arrives as null and keeps its
- * value.
+ * created; a statement each made that 2.4 times slower).
  */
-async function updateTasks(trx: Transaction<TasksReadModel>, schema: string, updates: Map<string, TaskUpdate>): Promise<void> {
+async function updateTasks(trx: Transaction<TasksReadModel>, schema: string, updates: Map<string, TaskChange>): Promise<void> {
   const rows = [...updates].map(([id, change]): TaskChangeRow => ({ ...change, id, error_set: 'error' in change }));
-  await sql`update ${sql.table(`${schema}.task`)} as t set
-      status = coalesce(v.status, t.status),
-      progress = coalesce(v.progress, t.progress),
-      attempt = coalesce(v.attempt, t.attempt),
-      error = case when v.error_set then v.error else t.error end,
-      retryable = coalesce(v.retryable, t.retryable),
-      updated_at = coalesce(v.updated_at, t.updated_at),
-      version = coalesce(v.version, t.version)
-    from (${unnestRows(rows, CHANGE_COLUMNS)}) as v(${sql.join(columnNames(CHANGE_COLUMNS).map((c) => sql.id(c)))})
+  // A column the batch did not set arrives as null and keeps its value; `error` is set when its flag says so.
+  const kept = (column: string) =>
+    column === 'error'
+      ? sql`error = case when v.error_set then v.error else t.error end`
+      : sql`${sql.id(column)} = coalesce(${sql.ref(`v.${column}`)}, ${sql.ref(`t.${column}`)})`;
+  const columns = columnNames(CHANGE_COLUMNS);
+  await sql`update ${sql.table(`${schema}.task`)} as t
+    set ${sql.join(columns.filter((c) => c !== 'id' && c !== 'error_set').map(kept))}
+    from (${unnestRows(rows, CHANGE_COLUMNS)}) as v(${sql.join(columns.map((c) => sql.id(c)))})
     where t.id = v.id`.execute(trx);
 }

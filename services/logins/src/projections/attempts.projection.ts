@@ -4,7 +4,7 @@ import { ActorKind, emailV1, loginsV1, Source } from '@opsledger/contracts';
 import type { Migrations } from '@opsledger/db';
 import { type AppendContext, type EventStore, type Projection, type StoredEvent, WrongExpectedVersionError } from '@opsledger/eventstore';
 import type { CommandClient } from '@opsledger/messaging';
-import { type Generated, type Kysely, sql, type Transaction } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 import { UAParser } from 'ua-parser-js';
 import { type BruteForceLimits, decide as decideGuard, type GuardScope } from '../domain/attack.decider';
 import { newLocationOf } from '../domain/new-location';
@@ -15,8 +15,7 @@ import { readSecuritySettings } from './security-settings.projection';
 export interface AttemptsTables {
   guard: { scope: string; key: string; blocked_until: Date | null; block_id: string | null };
   guard_failure: { id: Generated<number>; scope: string; key: string; at: Date };
-  /** A country or network a user signed in from, and when last: what a new location is measured against. */
-  seen_location: { user_id: string; kind: string; value: string; last_seen_at: Date };
+  seen_location: { user_id: string; kind: string; value: string };
 }
 
 const migrations: Migrations = {
@@ -47,18 +46,9 @@ const migrations: Migrations = {
         .execute();
     },
   },
-  // Both tables are made of attempts, and a prune of the IP Log purges the attempts it covers: what only they made
-  // goes with them (see forgetPruned). Rows from before this know no last sighting; they count as seen now.
-  '20261124T1200_forget_pruned_attempts': {
+  // A prune of the IP Log takes the failures its attempts counted (see forgetPrunedFailures): by time, not by key.
+  '20261124T1200_guard_failure_at': {
     async up(db: Kysely<any>) {
-      await db.schema
-        .alterTable('seen_location')
-        .addColumn('last_seen_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-        .execute();
-      await db.schema
-        .alterTable('seen_location')
-        .alterColumn('last_seen_at', (c) => c.dropDefault())
-        .execute();
       await db.schema.createIndex('guard_failure_at').on('guard_failure').column('at').execute();
     },
   },
@@ -108,7 +98,7 @@ export function attemptsProjection(schema: string, settingsDb: Kysely<any>, deps
     async apply(trx, events) {
       for (const event of events) {
         if (event.type === loginsV1.LoginAttemptedSchema.typeName) await onAttempt(trx, event as StoredEvent<loginsV1.LoginAttempted>);
-        else if (event.type === loginsV1.IpLogPrunedSchema.typeName) await forgetPruned(trx, event.data as loginsV1.IpLogPruned);
+        else if (event.type === loginsV1.IpLogPrunedSchema.typeName) await forgetPrunedFailures(trx, event.data as loginsV1.IpLogPruned);
         else if (event.type === loginsV1.LoginBlockLiftedSchema.typeName) {
           const lifted = event.data as loginsV1.LoginBlockLifted;
           await trx.deleteFrom('guard_failure').where('scope', '=', lifted.scope).where('key', '=', lifted.key).execute();
@@ -221,18 +211,14 @@ export function attemptsProjection(schema: string, settingsDb: Kysely<any>, deps
       location,
     );
     const rows = [
-      ...(location.countryCode ? [{ user_id: a.userId, kind: 'country', value: location.countryCode, last_seen_at: at }] : []),
-      ...(location.asn ? [{ user_id: a.userId, kind: 'asn', value: String(location.asn), last_seen_at: at }] : []),
+      ...(location.countryCode ? [{ user_id: a.userId, kind: 'country', value: location.countryCode }] : []),
+      ...(location.asn ? [{ user_id: a.userId, kind: 'asn', value: String(location.asn) }] : []),
     ];
     if (rows.length)
       await trx
         .insertInto('seen_location')
         .values(rows)
-        .onConflict((oc) =>
-          oc
-            .columns(['user_id', 'kind', 'value'])
-            .doUpdateSet({ last_seen_at: sql`greatest(seen_location.last_seen_at, excluded.last_seen_at)` }),
-        )
+        .onConflict((oc) => oc.doNothing())
         .execute();
     if (!changed.length) return undefined;
     return create(loginsV1.LoginNewLocationSchema, {
@@ -250,15 +236,14 @@ export function attemptsProjection(schema: string, settingsDb: Kysely<any>, deps
   }
 
   /**
-   * The IP Log's prune purged every attempt made before `before`: the failures they counted and the places only they
-   * saw go too, so the tables stay bounded and equal what a rebuild from the stream makes. No failure that old can
-   * count again: a brute-force window is at most a day and the IP Log keeps at least one.
+   * The IP Log's prune purged every attempt made before `before`: the failures they counted go too, or every address
+   * that ever failed a few times would keep its rows for ever. None that old can count again: a brute-force window is at
+   * most a day and the IP Log keeps at least one. (The places a user was seen at stay: they are few per user, and
+   * forgetting them would mail a new-location notice to whoever returns after the retention period.)
    */
-  async function forgetPruned(trx: Transaction<AttemptsTables>, pruned: loginsV1.IpLogPruned) {
+  async function forgetPrunedFailures(trx: Transaction<AttemptsTables>, pruned: loginsV1.IpLogPruned) {
     if (!pruned.before) return;
-    const before = timestampDate(pruned.before);
-    await trx.deleteFrom('guard_failure').where('at', '<', before).execute();
-    await trx.deleteFrom('seen_location').where('last_seen_at', '<', before).execute();
+    await trx.deleteFrom('guard_failure').where('at', '<', timestampDate(pruned.before)).execute();
   }
 
   /** Appends at the expected version; false when a replayed batch finds its answer already there. */
