@@ -2,46 +2,18 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { loginsV1 } from '@opsledger/contracts';
 import type { StoredEvent } from '@opsledger/eventstore';
 import ipaddr from 'ipaddr.js';
+import type { LoginAttemptTable } from './ip-log-tables';
 
-/** An attempt's row as the projection writes it: the forwarded hops as JSON text. */
-export interface AttemptRow {
-  id: string;
-  at: Date;
-  user_id: string;
-  email: string;
-  ip: string | null;
-  ip_text: string;
-  peer_ip: string;
-  forwarded_for: string;
-  user_agent: string;
-  channel: string;
-  result: string;
-  reason: string;
-  ip_class: string;
-  country_code: string;
-  asn: number | null;
-  network: string;
-  country_db_date: string;
-  asn_db_date: string;
-  user_agent_summary: string;
-  new_location: string;
-  notified: boolean;
-}
+/** An attempt's row as the projection writes it: its time a Date, the forwarded hops as JSON text. */
+export type AttemptRow = Omit<LoginAttemptTable, 'at' | 'forwarded_for'> & { at: Date; forwarded_for: string };
 
 /** Where an attempt came from, as the logins service located it. */
-export const PLACE_COLUMNS = [
-  'ip_class',
-  'country_code',
-  'asn',
-  'network',
-  'country_db_date',
-  'asn_db_date',
-  'user_agent_summary',
-] as const;
-export type AttemptPlace = Pick<AttemptRow, (typeof PLACE_COLUMNS)[number]>;
+export type AttemptPlace = Pick<
+  AttemptRow,
+  'ip_class' | 'country_code' | 'asn' | 'network' | 'country_db_date' | 'asn_db_date' | 'user_agent_summary'
+>;
 /** Whether a success came from a place new for its user. */
-export const NEWNESS_COLUMNS = ['new_location', 'notified'] as const;
-export type AttemptNewness = Pick<AttemptRow, (typeof NEWNESS_COLUMNS)[number]>;
+export type AttemptNewness = Pick<AttemptRow, 'new_location' | 'notified'>;
 
 /** The logins service's answers to an attempt: each sets its columns whole. */
 export interface AttemptAnswers {

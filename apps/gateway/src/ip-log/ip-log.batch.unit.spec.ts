@@ -1,26 +1,10 @@
-import { create, type Message } from '@bufbuild/protobuf';
+import { create } from '@bufbuild/protobuf';
 import { loginsV1 } from '@opsledger/contracts';
-import type { StoredEvent } from '@opsledger/eventstore';
 import { describe, expect, it } from 'vitest';
 import { planAttempts } from './ip-log.batch';
+import { storedEvents } from '../test-support/stored-events';
 
-let seq = 0;
-function event(id: string, data: Message): StoredEvent {
-  seq++;
-  return {
-    id: `e${seq}`,
-    type: data.$typeName,
-    aggregateId: id,
-    subject: `evt.logins.attempt.${id}`,
-    streamSeq: seq,
-    data,
-    occurredAt: new Date(Date.UTC(2026, 10, 24, 12, 0, seq)),
-    actor: { kind: 'system', id: 'test' },
-    source: 'system',
-    traceparent: undefined,
-    correlationId: undefined,
-  };
-}
+const event = storedEvents('logins', 'attempt');
 const attempted = (id: string, email = `${id}@example.test`) =>
   event(id, create(loginsV1.LoginAttemptedSchema, { attemptId: id, email, ip: '203.0.113.9', result: loginsV1.LoginResult.FAILED }));
 const located = (id: string, network: string) =>

@@ -1,4 +1,4 @@
-import { create, type Message } from '@bufbuild/protobuf';
+import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { loginsV1 } from '@opsledger/contracts';
 import { migrateToLatest } from '@opsledger/db';
@@ -7,25 +7,14 @@ import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipLogProjection } from './ip-log.projection';
+import { storedEvents } from '../test-support/stored-events';
 
-let seq = 0;
 const minute = (m: number) => new Date(Date.UTC(2026, 10, 24, 12, m));
-function event(id: string, data: Message): StoredEvent {
-  seq++;
-  return {
-    id: `e${seq}`,
-    type: data.$typeName,
-    aggregateId: id,
-    subject: `evt.logins.attempt.${id}`,
-    streamSeq: seq,
-    data,
-    occurredAt: minute(30),
-    actor: { kind: 'staff', id: 'admin-1' },
-    source: 'console',
-    traceparent: undefined,
-    correlationId: undefined,
-  };
-}
+const event = storedEvents('logins', 'attempt', {
+  occurredAt: () => minute(30),
+  actor: { kind: 'staff', id: 'admin-1' },
+  source: 'console',
+});
 const attempted = (id: string, at: number, result = loginsV1.LoginResult.FAILED) =>
   event(
     id,

@@ -10,8 +10,6 @@ import {
   type AttemptNewness,
   type AttemptPlace,
   type AttemptRow,
-  NEWNESS_COLUMNS,
-  PLACE_COLUMNS,
   planAttempts,
 } from './ip-log.batch';
 import { ipLogMigrations, securitySettingsMigrations } from './ip-log.migrations';
@@ -48,6 +46,17 @@ export function ipLogProjection(schema: string): Projection<IpLogTables> {
   };
 }
 
+const PLACE_COLUMNS: ArrayColumns<AttemptPlace> = {
+  ip_class: 'text',
+  country_code: 'text',
+  asn: 'bigint',
+  network: 'text',
+  country_db_date: 'text',
+  asn_db_date: 'text',
+  user_agent_summary: 'text',
+};
+const NEWNESS_COLUMNS: ArrayColumns<AttemptNewness> = { new_location: 'text', notified: 'boolean' };
+
 const ATTEMPT_COLUMNS: ArrayColumns<AttemptRow> = {
   id: 'text',
   at: 'timestamptz',
@@ -61,15 +70,8 @@ const ATTEMPT_COLUMNS: ArrayColumns<AttemptRow> = {
   channel: 'text',
   result: 'text',
   reason: 'text',
-  ip_class: 'text',
-  country_code: 'text',
-  asn: 'bigint',
-  network: 'text',
-  country_db_date: 'text',
-  asn_db_date: 'text',
-  user_agent_summary: 'text',
-  new_location: 'text',
-  notified: 'boolean',
+  ...PLACE_COLUMNS,
+  ...NEWNESS_COLUMNS,
 };
 
 /** An answer to an attempt recorded before the run: `has_place` and `has_newness` say which of its column groups it sets. */
@@ -78,16 +80,9 @@ type AnswerRow = Partial<AttemptPlace & AttemptNewness> & { id: string; has_plac
 const ANSWER_COLUMNS: ArrayColumns<AnswerRow> = {
   id: 'text',
   has_place: 'boolean',
-  ip_class: 'text',
-  country_code: 'text',
-  asn: 'bigint',
-  network: 'text',
-  country_db_date: 'text',
-  asn_db_date: 'text',
-  user_agent_summary: 'text',
+  ...PLACE_COLUMNS,
   has_newness: 'boolean',
-  new_location: 'text',
-  notified: 'boolean',
+  ...NEWNESS_COLUMNS,
 };
 
 /** The run's new attempts in one insert, then the answers to every attempt it did not insert itself in one update. */
@@ -111,7 +106,7 @@ async function writeAttempts(trx: Transaction<IpLogTables>, schema: string, plan
   const setWhen = (given: 'has_place' | 'has_newness') => (column: string) =>
     sql`${sql.id(column)} = case when ${sql.ref(`v.${given}`)} then ${sql.ref(`v.${column}`)} else ${sql.ref(`t.${column}`)} end`;
   await sql`update ${sql.table(`${schema}.login_attempt`)} as t
-    set ${sql.join([...PLACE_COLUMNS.map(setWhen('has_place')), ...NEWNESS_COLUMNS.map(setWhen('has_newness'))])}
+    set ${sql.join([...columnNames(PLACE_COLUMNS).map(setWhen('has_place')), ...columnNames(NEWNESS_COLUMNS).map(setWhen('has_newness'))])}
     from (${unnestRows(answers, ANSWER_COLUMNS)}) as v(${sql.join(columnNames(ANSWER_COLUMNS).map((c) => sql.id(c)))})
     where t.id = v.id`.execute(trx);
 }

@@ -1,43 +1,10 @@
-import { create, type Message } from '@bufbuild/protobuf';
-import { tasksV1 } from '@opsledger/contracts';
-import type { StoredEvent } from '@opsledger/eventstore';
 import { describe, expect, it } from 'vitest';
 import { planTaskBatch } from './task-list.batch';
+import { taskEvents } from '../test-support/task-events';
 
-let seq = 0;
-const at = (s: number) => new Date(Date.UTC(2026, 10, 23, 12, 0, s));
-function event(id: string, data: Message): StoredEvent {
-  seq++;
-  return {
-    id: `e${seq}`,
-    type: data.$typeName,
-    aggregateId: id,
-    subject: `evt.tasks.task.${id}`,
-    streamSeq: seq,
-    data,
-    occurredAt: at(seq),
-    actor: { kind: 'system', id: 'test' },
-    source: 'system',
-    traceparent: undefined,
-    correlationId: undefined,
-  };
-}
-const created = (id: string) =>
-  event(
-    id,
-    create(tasksV1.TaskCreatedSchema, {
-      taskId: id,
-      type: 'instance.deploy',
-      attempt: 1,
-      target: { userId: 'u', hypervisorId: 'h', instanceId: 'i' },
-    }),
-  );
-const started = (id: string) => event(id, create(tasksV1.TaskStartedSchema, { taskId: id }));
-const progressed = (id: string, percent: number) => event(id, create(tasksV1.TaskProgressedSchema, { taskId: id, percent }));
-const logged = (id: string, text: string) => event(id, create(tasksV1.TaskLoggedSchema, { taskId: id, text, step: 's' }));
-const failed = (id: string) => event(id, create(tasksV1.TaskFailedSchema, { taskId: id, error: 'boom', retryable: true }));
-const retried = (id: string) => event(id, create(tasksV1.TaskRetriedSchema, { taskId: id, attempt: 2 }));
-const completed = (id: string) => event(id, create(tasksV1.TaskCompletedSchema, { taskId: id }));
+const { created, started, progressed, logged, failed, retried, completed } = taskEvents({
+  occurredAt: (seq) => new Date(Date.UTC(2026, 10, 23, 12, 0, seq)),
+});
 
 describe('planTaskBatch: given a batch of TASKS events, then the rows it leaves', () => {
   it.each([
@@ -63,7 +30,7 @@ describe('planTaskBatch: given a batch of TASKS events, then the rows it leaves'
     {
       given: 'a retry, then a failure: the failure stands',
       when: () => [retried('d'), failed('d')],
-      then: { inserts: [], updates: { d: { status: 'failed', error: 'boom', retryable: true, attempt: 2, version: 'last' } }, logs: [] },
+      then: { inserts: [], updates: { d: { status: 'failed', error: 'd broke', retryable: true, attempt: 2, version: 'last' } }, logs: [] },
     },
     {
       given: 'two tasks interleaved: each gets only its own events',

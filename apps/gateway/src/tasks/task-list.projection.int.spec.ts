@@ -1,5 +1,3 @@
-import { create, type Message } from '@bufbuild/protobuf';
-import { tasksV1 } from '@opsledger/contracts';
 import { migrateToLatest } from '@opsledger/db';
 import type { StoredEvent } from '@opsledger/eventstore';
 import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
@@ -7,40 +5,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskListMigrations } from './task-list.migrations';
 import { taskListProjection } from './task-list.projection';
+import { taskEvents } from '../test-support/task-events';
 
-let seq = 0;
-function event(id: string, data: Message): StoredEvent {
-  seq++;
-  return {
-    id: `e${seq}`,
-    type: data.$typeName,
-    aggregateId: id,
-    subject: `evt.tasks.task.${id}`,
-    streamSeq: seq,
-    data,
-    occurredAt: new Date(Date.UTC(2026, 10, 24, 12, 0, 0, seq)),
-    actor: { kind: 'system', id: 'test' },
-    source: 'system',
-    traceparent: undefined,
-    correlationId: undefined,
-  };
-}
-const created = (id: string) =>
-  event(
-    id,
-    create(tasksV1.TaskCreatedSchema, {
-      taskId: id,
-      type: 'instance.deploy',
-      attempt: 1,
-      target: { userId: 'u', hypervisorId: 'h', instanceId: id },
-    }),
-  );
-const started = (id: string) => event(id, create(tasksV1.TaskStartedSchema, { taskId: id }));
-const progressed = (id: string, percent: number) => event(id, create(tasksV1.TaskProgressedSchema, { taskId: id, percent }));
-const logged = (id: string, text: string) => event(id, create(tasksV1.TaskLoggedSchema, { taskId: id, text, step: 's' }));
-const failed = (id: string, retryable: boolean) =>
-  event(id, create(tasksV1.TaskFailedSchema, { taskId: id, error: `${id} broke`, retryable }));
-const retried = (id: string) => event(id, create(tasksV1.TaskRetriedSchema, { taskId: id, attempt: 2 }));
+const { created, started, progressed, logged, failed, retried } = taskEvents();
 
 let db: TestDatabase;
 beforeAll(async () => {
