@@ -18,6 +18,7 @@ it('the event store benchmark runs and prints each figure with its ratio to the 
   expect(stdout).toMatch(/task-list projection \(real, one task at a time\)\s+[\d,]+ \/s\s+\d+ % of raw Postgres COPY/);
   expect(stdout).toMatch(/task-list projection \(real, 1,000 tasks in flight\)\s+[\d,]+ \/s\s+\d+ % of raw Postgres COPY/);
   expect(stdout).toMatch(/ip-log projection \(real, 1,000 sign-ins in flight\)\s+[\d,]+ \/s\s+\d+ % of raw Postgres COPY/);
+  expect(stdout).toMatch(/audit-log projection \(real\)\s+[\d,]+ \/s\s+\d+ % of raw Postgres COPY/);
   expect(stdout).toMatch(/provisioning-log projection \(real\)\s+[\d,]+ \/s\s+\d+ % of raw Postgres COPY/);
   expect(stdout).toMatch(/sustained [\d,]+ events\/s for 1 s, .*p50 \d+ ms, p99 \d+ ms, slowest \d+ ms \(1000 of 1000 seen/);
   expect(stdout).toMatch(/projected rows: 2,000 of 2,000/);

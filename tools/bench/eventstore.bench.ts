@@ -13,6 +13,7 @@ import { aggregateSubject, eventRegistry, streamName } from '@opsledger/contract
 import { encodeEvent, ensureEventStream, EventStore, type NewEvent, ProjectionRunner } from '@opsledger/eventstore';
 import { createTestDatabase, createTestNats, freePort, ServiceProcess, testEnv } from '@opsledger/testing';
 import {
+  auditProjection,
   dropContextSchemas,
   identityDb,
   ipLogProjection,
@@ -22,7 +23,7 @@ import {
   taskListProjection,
 } from '@opsledger/gateway/testing';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { loginsV1, provisioningV1 } from '@opsledger/contracts';
+import { ActorKind, auditV1, loginsV1, provisioningV1, Source } from '@opsledger/contracts';
 import type { Projection } from '@opsledger/eventstore';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import { execFile } from 'node:child_process';
@@ -306,6 +307,35 @@ async function realProjections(count: number) {
     figures.push(
       await run('ip-log projection (real, 1,000 sign-ins in flight)', ipLogProjection(realDb.schema), lastSignIn, signInMessages.length),
     );
+
+    // The Audit Log as a rebuild replays it: one entry per action, each with its diff, on the chain's one subject.
+    await ensureEventStream(realNats.jsm, 'audit', { prefix: realNats.prefix });
+    const chainSubject = aggregateSubject({ context: 'audit', type: 'chain', id: 'main' }, realNats.prefix);
+    const entries = Array.from({ length: count }, (_, i) => {
+      const data = create(auditV1.AuditEntryRecordedSchema, {
+        sequence: BigInt(i + 1),
+        entryId: `entry-${i}`,
+        sourceEventId: `source-${i}`,
+        sourceEventType: 'platform.tasks.v1.TaskRetried',
+        sourceStream: 'TASKS',
+        actor: { kind: ActorKind.STAFF, userId: `staff-${i % 20}` },
+        actorEmail: `staff${i % 20}@example.test`,
+        actorRole: 'admin',
+        source: Source.CONSOLE,
+        clientIp: '203.0.113.7',
+        action: 'task.retried',
+        resourceType: 'task',
+        resourceId: `task-${i}`,
+        correlationId: `corr-${i}`,
+        occurredAt: at,
+        diff: [{ field: 'attempt', oldValue: '1', newValue: '2' }],
+        prevHash: `hash-${i}`,
+        hash: `hash-${i + 1}`,
+      });
+      return { subject: chainSubject, ...encodeEvent(eventRegistry, { id: uuidv7(), occurredAt: new Date(), data }, context) };
+    });
+    const lastEntry = await publishAll(entries);
+    figures.push(await run('audit-log projection (real)', auditProjection(realDb.schema), lastEntry, entries.length));
 
     // The provisioning log: one row per attempt, with its request and response as JSON.
     await ensureEventStream(realNats.jsm, 'provisioning', { prefix: realNats.prefix });

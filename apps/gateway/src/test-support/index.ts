@@ -5,6 +5,8 @@ export { provisioningLogProjection } from '../provisioning/provisioning-log.proj
 // What the log retention test (tools/dev/log-retention.int.spec.ts) projects to see pruned rows leave the read models.
 export { emailProjection } from '../email/email.projection';
 export { ipLogProjection } from '../ip-log/ip-log.projection';
+// The real projections the event store benchmark (tools/bench/eventstore.bench.ts) measures beside the others above.
+export { auditProjection } from '../audit/audit.projection';
 export * from './list-seed';
 // What the list benchmark (tools/bench/lists.bench.ts) needs to replay the list reader's own statements raw.
 export { ListReader } from '../api/list/list-reader';
