@@ -6,122 +6,151 @@ export interface AsnAnswer {
   network: string;
 }
 
+/** 2^64 - 1: the low half of the last address of a /64. */
+const LOW_ALL_ONES = (1n << 64n) - 1n;
+
+/** An IPv6 range that starts or ends inside a /64: compared on all 128 bits. */
+interface PartialRange {
+  startHi: bigint;
+  startLo: bigint;
+  endHi: bigint;
+  endLo: bigint;
+  asn: number;
+}
+
 /**
  * @ip-location-db/asn's ranges (start, end, ASN, organisation), loaded once
- * into sorted typed arrays and searched by binary search: IPv4 as 32-bit
- * numbers, IPv6 as two 64-bit halves (compared high half first). The
- * organisation names are kept once each and referenced by index.
+ * into sorted typed arrays and searched by binary search: an address belongs
+ * to the range starting last at or before it, if that range reaches it.
+ * IPv4 ranges are 32-bit numbers. IPv6 ranges are nearly all whole /64s (all
+ * but a few hundred of ~100,000), so those keep only their high 64 bits.
+ * Each ASN has one organisation in the data, so a row keeps its ASN and the
+ * names are kept once per ASN, as UTF-8 in one buffer of 2.3 MB (as 81,000
+ * strings they held 4.4 MB of heap).
  */
 export class AsnRanges {
   private constructor(
-    private readonly v4: { start: Uint32Array; end: Uint32Array; asn: Uint32Array; org: Uint32Array },
-    private readonly v6: {
-      startHi: BigUint64Array;
-      startLo: BigUint64Array;
-      endHi: BigUint64Array;
-      endLo: BigUint64Array;
-      asn: Uint32Array;
-      org: Uint32Array;
-    },
-    private readonly orgs: string[],
+    private readonly v4: { start: Uint32Array; end: Uint32Array; asn: Uint32Array },
+    private readonly v6: { startHi: BigUint64Array; endHi: BigUint64Array; asn: Uint32Array },
+    private readonly v6Partial: PartialRange[],
+    private readonly organisations: Organisations,
   ) {}
 
   get size() {
-    return { ipv4: this.v4.start.length, ipv6: this.v6.startHi.length, organisations: this.orgs.length };
+    return { ipv4: this.v4.start.length, ipv6: this.v6.startHi.length + this.v6Partial.length, organisations: this.organisations.size };
   }
 
-  /** Reads the `-num.csv` files (addresses as decimal numbers), which are sorted by start and do not overlap. */
+  /** Reads the `-num.csv` files (addresses as decimal numbers), sorted by start; a few hundred ranges overlap a neighbour. */
   static load(ipv4NumCsv: string, ipv6NumCsv: string): AsnRanges {
-    const orgs: string[] = [];
-    const orgIndex = new Map<string, number>();
-    const org = (name: string) => {
-      let i = orgIndex.get(name);
-      if (i === undefined) {
-        i = orgs.length;
-        orgs.push(name);
-        orgIndex.set(name, i);
-      }
-      return i;
-    };
+    const names = new Map<number, string>();
     const text4 = readFileSync(ipv4NumCsv);
     const n4 = countLines(text4);
-    const v4 = { start: new Uint32Array(n4), end: new Uint32Array(n4), asn: new Uint32Array(n4), org: new Uint32Array(n4) };
+    const v4 = { start: new Uint32Array(n4), end: new Uint32Array(n4), asn: new Uint32Array(n4) };
     let i = 0;
     forEachRow(text4, (start, end, asn, name) => {
       v4.start[i] = Number(start);
       v4.end[i] = Number(end);
-      v4.asn[i] = Number(asn);
-      v4.org[i++] = org(name);
+      v4.asn[i++] = Number(asn);
+      names.set(Number(asn), name);
     });
     const text6 = readFileSync(ipv6NumCsv);
     const n6 = countLines(text6);
-    const v6 = {
-      startHi: new BigUint64Array(n6),
-      startLo: new BigUint64Array(n6),
-      endHi: new BigUint64Array(n6),
-      endLo: new BigUint64Array(n6),
-      asn: new Uint32Array(n6),
-      org: new Uint32Array(n6),
-    };
+    let v6 = { startHi: new BigUint64Array(n6), endHi: new BigUint64Array(n6), asn: new Uint32Array(n6) };
+    const v6Partial: PartialRange[] = [];
     i = 0;
     forEachRow(text6, (start, end, asn, name) => {
       const s = BigInt(start);
       const e = BigInt(end);
-      v6.startHi[i] = s >> 64n;
-      v6.startLo[i] = BigInt.asUintN(64, s);
-      v6.endHi[i] = e >> 64n;
-      v6.endLo[i] = BigInt.asUintN(64, e);
-      v6.asn[i] = Number(asn);
-      v6.org[i++] = org(name);
+      const [startHi, startLo, endHi, endLo] = [s >> 64n, BigInt.asUintN(64, s), e >> 64n, BigInt.asUintN(64, e)];
+      if (startLo === 0n && endLo === LOW_ALL_ONES) {
+        v6.startHi[i] = startHi;
+        v6.endHi[i] = endHi;
+        v6.asn[i++] = Number(asn);
+      } else v6Partial.push({ startHi, startLo, endHi, endLo, asn: Number(asn) });
+      names.set(Number(asn), name);
     });
-    return new AsnRanges(v4, v6, orgs);
+    if (i < n6) v6 = { startHi: v6.startHi.slice(0, i), endHi: v6.endHi.slice(0, i), asn: v6.asn.slice(0, i) };
+    return new AsnRanges(v4, v6, v6Partial, Organisations.of(names));
   }
 
   lookup(address: ipaddr.IPv4 | ipaddr.IPv6): AsnAnswer | undefined {
-    return address.kind() === 'ipv4' ? this.lookup4(address as ipaddr.IPv4) : this.lookup6(address as ipaddr.IPv6);
+    if (address.kind() === 'ipv4') {
+      const [a, b, c, d] = (address as ipaddr.IPv4).octets as [number, number, number, number];
+      return this.lookup4(((a << 24) >>> 0) + (b << 16) + (c << 8) + d);
+    }
+    const parts = (address as ipaddr.IPv6).parts;
+    let hi = 0n;
+    let lo = 0n;
+    for (let i = 0; i < 4; i++) hi = (hi << 16n) | BigInt(parts[i]!);
+    for (let i = 4; i < 8; i++) lo = (lo << 16n) | BigInt(parts[i]!);
+    return this.lookup6(hi, lo);
   }
 
-  private lookup4(address: ipaddr.IPv4): AsnAnswer | undefined {
-    const [a, b, c, d] = address.octets as [number, number, number, number];
-    const value = ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
-    const { start, end } = this.v4;
-    // The last range starting at or before the address.
-    let lo = 0;
-    let hi = start.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (start[mid]! <= value) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    if (found < 0 || end[found]! < value) return undefined;
-    return { asn: this.v4.asn[found]!, network: this.orgs[this.v4.org[found]!]! };
+  /** The range holding an IPv4 address given as a 32-bit number. */
+  lookup4(value: number): AsnAnswer | undefined {
+    const { start, end, asn } = this.v4;
+    const found = lastAtOrBefore(start.length, (i) => start[i]! <= value);
+    return found < 0 || end[found]! < value ? undefined : this.answer(asn[found]!);
   }
 
-  private lookup6(address: ipaddr.IPv6): AsnAnswer | undefined {
-    const parts = address.parts;
-    let vHi = 0n;
-    let vLo = 0n;
-    for (let i = 0; i < 4; i++) vHi = (vHi << 16n) | BigInt(parts[i]!);
-    for (let i = 4; i < 8; i++) vLo = (vLo << 16n) | BigInt(parts[i]!);
-    const { startHi, startLo, endHi, endLo } = this.v6;
-    let lo = 0;
-    let hi = startHi.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const sHi = startHi[mid]!;
-      if (sHi < vHi || (sHi === vHi && startLo[mid]! <= vLo)) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    if (found < 0) return undefined;
-    const eHi = endHi[found]!;
-    if (eHi < vHi || (eHi === vHi && endLo[found]! < vLo)) return undefined;
-    return { asn: this.v6.asn[found]!, network: this.orgs[this.v6.org[found]!]! };
+  /** The range holding an IPv6 address given as its high and low 64 bits. */
+  lookup6(hi: bigint, lo: bigint): AsnAnswer | undefined {
+    // As over one sorted list: the range starting last at or before the address, from either table, if it reaches it.
+    const partials = this.v6Partial;
+    const p =
+      partials[
+        lastAtOrBefore(partials.length, (i) => partials[i]!.startHi < hi || (partials[i]!.startHi === hi && partials[i]!.startLo <= lo))
+      ];
+    const { startHi, endHi, asn } = this.v6;
+    const w = lastAtOrBefore(startHi.length, (i) => startHi[i]! <= hi);
+    if (p && (w < 0 || startHi[w]! <= p.startHi)) return hi < p.endHi || (hi === p.endHi && lo <= p.endLo) ? this.answer(p.asn) : undefined;
+    return w < 0 || endHi[w]! < hi ? undefined : this.answer(asn[w]!);
+  }
+
+  private answer(asn: number): AsnAnswer {
+    return { asn, network: this.organisations.nameOf(asn) };
+  }
+}
+
+/** The last index in [0, length) for which `atOrBefore` holds, in a sorted array; -1 if none. */
+function lastAtOrBefore(length: number, atOrBefore: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (atOrBefore(mid)) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Each ASN's organisation: the ASNs sorted, their names one after another in one UTF-8 buffer. */
+class Organisations {
+  private constructor(
+    private readonly asns: Uint32Array,
+    private readonly nameStart: Uint32Array,
+    private readonly names: Buffer,
+  ) {}
+
+  static of(names: Map<number, string>): Organisations {
+    const asns = Uint32Array.from(names.keys()).sort();
+    const nameStart = new Uint32Array(asns.length + 1);
+    for (let i = 0; i < asns.length; i++) nameStart[i + 1] = nameStart[i]! + Buffer.byteLength(names.get(asns[i]!)!);
+    const bytes = Buffer.allocUnsafeSlow(nameStart[asns.length]!);
+    for (let i = 0; i < asns.length; i++) bytes.write(names.get(asns[i]!)!, nameStart[i]!, 'utf8');
+    return new Organisations(asns, nameStart, bytes);
+  }
+
+  get size() {
+    return this.asns.length;
+  }
+
+  nameOf(asn: number): string {
+    const i = lastAtOrBefore(this.asns.length, (k) => this.asns[k]! <= asn);
+    return i >= 0 && this.asns[i] === asn ? this.names.toString('utf8', this.nameStart[i], this.nameStart[i + 1]) : '';
   }
 }
 
