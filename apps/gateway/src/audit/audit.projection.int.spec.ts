@@ -1,14 +1,12 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { ActorKind, auditV1, Source } from '@opsledger/contracts';
-import { migrateToLatest } from '@opsledger/db';
 import type { StoredEvent } from '@opsledger/eventstore';
 import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedEvents } from '../test-support/stored-events';
-import { auditMigrations } from './audit.migrations';
 import { auditProjection } from './audit.projection';
+import { projectBatches } from '../test-support/project-batches';
 
 const event = storedEvents('audit', 'chain');
 const entry = (sequence: number) =>
@@ -56,18 +54,11 @@ beforeAll(async () => {
 afterAll(() => db?.dispose());
 
 /** A fresh Audit Log with the events applied, one transaction per batch, as the runner applies them. */
-async function project(batches: StoredEvent[][]) {
-  const schema = await db.newSchema();
-  await migrateToLatest(db.db, schema, auditMigrations, 'audit_log_migration');
-  const projection = auditProjection(schema);
-  for (const batch of batches) await db.db.transaction().execute((trx) => projection.apply(trx.withSchema(schema), batch));
-  const { rows: entries } = await sql<
-    Record<string, unknown>
-  >`select * from ${sql.table(`${schema}.audit_entry`)} order by sequence`.execute(db.db);
-  const { rows: checkpoints } = await sql<Record<string, unknown>>`
-    select * from ${sql.table(`${schema}.audit_checkpoint`)} order by through_sequence`.execute(db.db);
-  return { entries, checkpoints };
-}
+const project = (batches: StoredEvent[][]) =>
+  projectBatches(db, auditProjection, batches, {
+    entries: { table: 'audit_entry', orderBy: 'sequence' },
+    checkpoints: { table: 'audit_checkpoint', orderBy: 'through_sequence' },
+  });
 
 describe('audit-log projection: given entries and a retention checkpoint between them in one batch', () => {
   const earlier = [entry(1), entry(2)];

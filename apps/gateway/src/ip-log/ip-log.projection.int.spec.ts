@@ -1,13 +1,12 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { loginsV1 } from '@opsledger/contracts';
-import { migrateToLatest } from '@opsledger/db';
 import type { StoredEvent } from '@opsledger/eventstore';
 import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipLogProjection } from './ip-log.projection';
 import { storedEvents } from '../test-support/stored-events';
+import { projectBatches } from '../test-support/project-batches';
 
 const minute = (m: number) => new Date(Date.UTC(2026, 10, 24, 12, m));
 const event = storedEvents('logins', 'attempt', {
@@ -49,20 +48,11 @@ beforeAll(async () => {
 afterAll(() => db?.dispose());
 
 /** A fresh IP Log with the events applied, one transaction per batch, as the runner applies them. */
-async function project(batches: StoredEvent[][]) {
-  const schema = await db.newSchema();
-  await migrateToLatest(db.db, schema, ipLogMigrations(), 'ip_log_migration');
-  const projection = ipLogProjection(schema);
-  for (const batch of batches) await db.db.transaction().execute((trx) => projection.apply(trx.withSchema(schema), batch));
-  const { rows: attempts } = await sql<Record<string, unknown>>`select * from ${sql.table(`${schema}.login_attempt`)} order by id`.execute(
-    db.db,
-  );
-  const { rows: blocks } = await sql<Record<string, unknown>>`select * from ${sql.table(`${schema}.login_block`)} order by id`.execute(
-    db.db,
-  );
-  return { attempts, blocks };
-}
-const ipLogMigrations = () => ipLogProjection('unused').migrations;
+const project = (batches: StoredEvent[][]) =>
+  projectBatches(db, ipLogProjection, batches, {
+    attempts: { table: 'login_attempt', orderBy: 'id' },
+    blocks: { table: 'login_block', orderBy: 'id' },
+  });
 
 describe('ip-log projection: given attempts an earlier batch recorded, when a batch records more and answers old and new', () => {
   const earlier = [attempted('a', 1), located('a', 'First Net'), attempted('b', 2, loginsV1.LoginResult.SUCCEEDED), attempted('c', 3)];

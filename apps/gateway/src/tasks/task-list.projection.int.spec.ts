@@ -1,11 +1,9 @@
-import { migrateToLatest } from '@opsledger/db';
 import type { StoredEvent } from '@opsledger/eventstore';
 import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { taskListMigrations } from './task-list.migrations';
 import { taskListProjection } from './task-list.projection';
 import { taskEvents } from '../test-support/task-events';
+import { projectBatches } from '../test-support/project-batches';
 
 const { created, started, progressed, logged, failed, retried } = taskEvents();
 
@@ -16,19 +14,11 @@ beforeAll(async () => {
 afterAll(() => db?.dispose());
 
 /** A fresh read model with the events applied, one transaction per batch, as the runner applies them. */
-async function project(batches: StoredEvent[][]) {
-  const schema = await db.newSchema();
-  await migrateToLatest(db.db, schema, taskListMigrations, 'task_list_migration');
-  const projection = taskListProjection(schema);
-  for (const batch of batches) await db.db.transaction().execute((trx) => projection.apply(trx.withSchema(schema), batch));
-  const { rows: tasks } = await sql<Record<string, unknown>>`
-    select id, status, progress, attempt, error, retryable, updated_at, version from ${sql.table(`${schema}.task`)} order by id`.execute(
-    db.db,
-  );
-  const { rows: logs } = await sql<Record<string, unknown>>`
-    select task_id, stream_seq, text from ${sql.table(`${schema}.task_log`)} order by stream_seq`.execute(db.db);
-  return { tasks, logs };
-}
+const project = (batches: StoredEvent[][]) =>
+  projectBatches(db, taskListProjection, batches, {
+    tasks: { table: 'task', columns: 'id, status, progress, attempt, error, retryable, updated_at, version', orderBy: 'id' },
+    logs: { table: 'task_log', columns: 'task_id, stream_seq, text', orderBy: 'stream_seq' },
+  });
 
 describe('task-list projection: given tasks an earlier batch created, when one batch changes them in different ways', () => {
   const earlier = [created('a'), created('b'), created('c'), created('d'), created('e'), started('c'), failed('c', true)];
