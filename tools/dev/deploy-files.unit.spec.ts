@@ -47,7 +47,7 @@ describe('deploy/Dockerfile', () => {
   it('runs every process with the memory settings bench:rss measured, and npm start runs them the same way', () => {
     const { nodeFlags, env } = imageRuntime(root);
     expect(nodeFlags).toEqual(['--max-semi-space-size=4', '--enable-source-maps']);
-    expect(env).toEqual({ MALLOC_ARENA_MAX: '2' });
+    expect(env).toEqual({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' });
     const upSh = read('tools/dev/up.sh');
     expect(upSh).toContain(
       `main=(env ${Object.entries(env)

@@ -80,7 +80,7 @@ tsx tools/dev/build.ts
 for line in "${processes[@]}"; do
   read -r name _ _ _ kind <<<"$line"
   # As the image runs it (deploy/Dockerfile's ENV and CMD; deploy-files.unit.spec.ts keeps the two the same).
-  main=(env MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --enable-source-maps "dist/$name/main.mjs")
+  main=(env MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=4 --enable-source-maps "dist/$name/main.mjs")
   if [[ $kind == app ]]; then
     # Plain HTTP on loopback for the first look: the session cookie cannot be Secure here.
     start "$name" env $(nats_env "$name") COOKIE_SECURE=false CONSOLE_DIST="$ROOT/apps/console/dist" "${main[@]}"
