@@ -1,5 +1,6 @@
 // Helpers other projects' tests use to stand up and sign in to a gateway (exported as @opsledger/gateway/testing).
 export * from './test-gateway';
+export { createAccount } from '../auth/accounts';
 export * from './streams';
 export { provisioningLogProjection } from '../provisioning/provisioning-log.projection';
 // What the log retention test (tools/dev/log-retention.int.spec.ts) projects to see pruned rows leave the read models.
