@@ -42,6 +42,7 @@ import { cpus } from 'node:os';
 import { v7 as uuidv7 } from 'uuid';
 import { sql } from 'kysely';
 import { benchProjection, createBenchTable } from './src/bench-projection';
+import { createTask } from './src/create-task';
 import { formatRow, measure, rate } from './src/measure';
 
 const total = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -453,15 +454,8 @@ async function sustainedLatency(seconds: number) {
       const wait = start + (i * 1000) / perSecond - performance.now();
       if (wait > 1) await sleep(wait);
       const id = i < warmup ? `warmup-${i}` : `sustained-${i}`;
-      const data = create(tasksV1.TaskCreatedSchema, {
-        taskId: id,
-        type: 'instance.deploy',
-        target: { userId: 'sustained', hypervisorId: 'hv-1', instanceId: `inst-${i}` },
-        attempt: 1,
-        createdAt: timestampFromDate(new Date()),
-      });
       sentAt.set(id, performance.now());
-      sends.push(store.append({ context: 'tasks', type: 'task', id }, [{ id: uuidv7(), data, occurredAt: new Date() }], 0, context));
+      sends.push(createTask(store, id, 'sustained', `inst-${i}`));
     }
     await Promise.all(sends);
     const sendSeconds = (performance.now() - start) / 1000;

@@ -7,9 +7,6 @@
 // The streams are plain sockets in this process, on the same two cores as the gateway: reading 10 k sockets is a load
 // of its own, so the fan-out figure is an upper bound. Prints figures; never fails on a number.
 //   BENCH_STREAMS=10000 BENCH_NOTICES=50 npm run bench:live
-import { create } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { tasksV1 } from '@opsledger/contracts';
 import { buildAll, builtMain } from '@opsledger/dev/build';
 import { imageRuntime } from '@opsledger/dev/image-runtime';
 import { readManifest } from '@opsledger/dev/manifest';
@@ -21,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { v7 as uuidv7 } from 'uuid';
+import { createTask } from './src/create-task';
 
 const streams = Number(process.env.BENCH_STREAMS ?? 10_000);
 const notices = Number(process.env.BENCH_NOTICES ?? 50);
@@ -107,19 +104,10 @@ try {
   // Notices: one task created at a time, a quarter second apart, so each notice's fan-out is measured on its own.
   await ensureEventStream(nats.jsm, 'tasks', { prefix: nats.prefix });
   const store = new EventStore(nats.js, nats.jsm, eventRegistry, nats.prefix);
-  const context = { actor: { kind: 'system' as const, id: 'bench' }, source: 'system' as const };
   const sentAt: number[] = [];
   for (let n = 0; n < notices; n++) {
-    const id = `live-${n}`;
-    const data = create(tasksV1.TaskCreatedSchema, {
-      taskId: id,
-      type: 'instance.deploy',
-      target: { userId: 'live', hypervisorId: 'hv-1', instanceId: `inst-${n}` },
-      attempt: 1,
-      createdAt: timestampFromDate(new Date()),
-    });
     sentAt.push(performance.now());
-    await store.append({ context: 'tasks', type: 'task', id }, [{ id: uuidv7(), data, occurredAt: new Date() }], 0, context);
+    await createTask(store, `live-${n}`, 'live', `inst-${n}`);
     await sleep(250);
   }
   const deadline = performance.now() + 30_000;
