@@ -3,6 +3,7 @@ import { createTestDatabase, createTestNats, type TestDatabase, type TestNats } 
 import { contextSchema } from '@opsledger/db';
 import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropContextSchemas, identityDb, seedAccounts, signIn, startTestGateway } from './test-support/test-gateway';
@@ -683,6 +684,31 @@ describe('live updates (SSE)', () => {
     await until(async () => stale.notices.length > 0);
     expect(stale.notices[0]!.data).toEqual({ resource: '*', id: '*', change: 'reset' });
     stale.close();
+  });
+
+  it("HEAD answers the stream's headers and ends: no stream opens behind it", async () => {
+    const res = await fetch(`${gateway.url}/api/live`, { method: 'HEAD', headers: { cookie: await adminCookie() } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(await res.text()).toBe('');
+  });
+
+  it('a stream that ends with its session ends whole: nothing follows its last chunk on the connection kept alive', async () => {
+    const { cookie } = await signIn(gateway.url, accounts.bob.email, accounts.password);
+    const socket = connect(Number(new URL(gateway.url).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.write(`GET /api/live HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\n\r\n`);
+    await until(async () => received.includes('retry: 2000'));
+    expect(received).toMatch(/^HTTP\/1\.1 200 .*\r\nTransfer-Encoding: chunked\r\n/s);
+    await fetch(`${gateway.url}/api/auth/logout`, { method: 'POST', headers: { cookie, ...fromConsole } });
+    await until(async () => received.includes('\r\n0\r\n\r\n'));
+    // A change bob may see, then a few heartbeats' time: none of it may reach the ended stream's connection.
+    await createTaskEvent(nats, { id: 'after-the-end', userId: accounts.bob.id });
+    await until(async () => (await get('/api/tasks/after-the-end', await adminCookie())).status === 200);
+    await sleep(1_000);
+    socket.destroy();
+    expect(received.slice(received.indexOf('\r\n0\r\n\r\n'))).toBe('\r\n0\r\n\r\n');
   });
 });
 

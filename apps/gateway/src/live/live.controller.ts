@@ -15,6 +15,13 @@ const credentialOf = (req: Request) =>
 const visibleTo = (principal: Principal) => (notice: StampedNotice) =>
   principal.role === 'admin' || notice.resource === '*' || notice.ownerId === principal.id;
 
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+};
+
 /** SSE text as the bytes of one write: an HTTP/1.1 chunk when the response is chunked, else as it is. */
 function framed(text: string, chunked: boolean): Buffer {
   const body = Buffer.from(text);
@@ -54,6 +61,8 @@ export class LiveController implements BeforeApplicationShutdown {
   @Get()
   stream(@Req() req: Request, @Res() res: Response) {
     const principal = req.principal!;
+    // HEAD (Express routes it here) gets the headers only: no body will follow them, so no stream is opened.
+    if (req.method === 'HEAD') return void res.writeHead(200, SSE_HEADERS).end();
     // Each stream holds a connection and a place in the fan-out: one account cannot open them without bound.
     const held = this.perUser.get(principal.id) ?? 0;
     if (held >= this.maxStreamsPerUser) {
@@ -64,23 +73,22 @@ export class LiveController implements BeforeApplicationShutdown {
     }
     this.perUser.set(principal.id, held + 1);
     const visible = visibleTo(principal);
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
+    res.writeHead(200, SSE_HEADERS);
     res.write('retry: 2000\n\n');
     // After the headers, the stream's bytes go straight to the socket, framed here: a notice reaches ten thousand
     // streams in one loop, and through res.write each stream's chunk waited, corked, for the next tick, so a whole
     // notice's writes outlived a scavenge and filled the old generation (500 MB at 10,000 streams, 50 notices).
     const chunked = (res as unknown as { chunkedEncoding: boolean }).chunkedEncoding;
-    const write = (bytes: Buffer) => {
+    let ended = false;
+    const write = (bytesOf: (chunked: boolean) => Buffer) => {
+      if (ended || res.writableEnded) return;
       const socket = res.socket;
-      if (socket && !socket.destroyed) socket.write(bytes);
+      if (socket?.writable) socket.write(bytesOf(chunked));
+      // A pipelined response has no socket until the one before it is done: http queues it, and frames it.
+      else if (!socket) res.write(bytesOf(false));
     };
     const send = (notice: StampedNotice) => {
-      if (visible(notice)) write(frameOf(notice, chunked));
+      if (visible(notice)) write((asChunk) => frameOf(notice, asChunk));
     };
     const lastEventId = String(req.headers['last-event-id'] ?? req.query.lastEventId ?? '') || undefined;
     const { missed, unsubscribe } = this.hub.subscribe(send, lastEventId);
@@ -89,11 +97,10 @@ export class LiveController implements BeforeApplicationShutdown {
     // check is a database query: the streams of one credential share one for a heartbeat's time.
     const heartbeat = setInterval(() => {
       this.recheck(req).then(
-        () => write(HEARTBEAT[chunked ? 1 : 0]),
-        () => res.end(),
+        () => write((asChunk) => HEARTBEAT[asChunk ? 1 : 0]),
+        () => end(),
       );
     }, this.heartbeatMs);
-    let ended = false;
     const end = () => {
       if (ended) return;
       ended = true;
