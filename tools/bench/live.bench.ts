@@ -13,7 +13,15 @@ import { readManifest } from '@opsledger/dev/manifest';
 import { ensureEventStream, EventStore } from '@opsledger/eventstore';
 import { eventRegistry } from '@opsledger/contracts';
 import { createAccount, dropContextSchemas, identityDb, signIn } from '@opsledger/gateway/testing';
-import { createTestDatabase, createTestNats, freePort, ServiceProcess, testEnv } from '@opsledger/testing';
+import {
+  createTestDatabase,
+  createTestNats,
+  freePort,
+  ServiceProcess,
+  type TestDatabase,
+  testEnv,
+  type TestNats,
+} from '@opsledger/testing';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { cpus } from 'node:os';
@@ -29,11 +37,24 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : 'never');
 
-const pgdb = await createTestDatabase('opsledger-bench-live');
-const nats = await createTestNats();
 const sockets: Socket[] = [];
+let pgdb: TestDatabase | undefined;
+let nats: TestNats | undefined;
 let gateway: ServiceProcess | undefined;
+let cleaning: Promise<void> | undefined;
+/** Everything the run made goes, whether it ends, fails or is stopped (SIGTERM, e.g. by its spec's timeout). */
+const cleanUp = () =>
+  (cleaning ??= (async () => {
+    for (const socket of sockets) socket.destroy();
+    await gateway?.stop();
+    if (pgdb && nats) await dropContextSchemas(pgdb, nats.prefix);
+    await nats?.dispose();
+    await pgdb?.dispose();
+  })());
+process.once('SIGTERM', () => void cleanUp().finally(() => process.exit(143)));
 try {
+  pgdb = await createTestDatabase('opsledger-bench-live');
+  nats = await createTestNats();
   log(`Ops Ledger live-update benchmark: ${fmt(streams)} streams on one gateway process, ${notices} notices, ${cpus().length} cores\n`);
   await buildAll(readManifest().filter((p) => p.name === 'gateway'));
   const image = imageRuntime();
@@ -76,9 +97,11 @@ try {
     await new Promise<void>((resolve, reject) => {
       let opened = false;
       socket.once('error', reject);
+      let tail = ''; // the end of the last read: a notice may be split between two reads
       socket.on('data', (chunk: Buffer) => {
         const now = performance.now();
-        const text = chunk.toString('latin1');
+        const text = tail + chunk.toString('latin1');
+        tail = text.slice(-64);
         if (!opened) {
           if (!text.startsWith('HTTP/1.1 200')) return reject(new Error(`GET /api/live: ${text.split('\r\n')[0]}`));
           opened = true;
@@ -123,6 +146,7 @@ try {
     missing += times.filter((t) => !Number.isFinite(t)).length;
     toFirst.push(first - sentAt[n]!);
     spread.push(Math.max(...times) - first);
+    times.splice(times.indexOf(first), 1);
     for (const t of times) afterFirst.push(t - first);
   }
   log(`append → first stream: p50 ${ms(pct(toFirst, 50))}, p99 ${ms(pct(toFirst, 99))} (the projection's commit is in it)`);
@@ -133,9 +157,5 @@ try {
   log(`notices that never reached a stream within 30 s: ${fmt(missing)} of ${fmt(notices * streams)}`);
   log(`gateway RSS after: ${fmt(rss())} MB`);
 } finally {
-  for (const socket of sockets) socket.destroy();
-  await gateway?.stop();
-  await dropContextSchemas(pgdb, nats.prefix);
-  await nats.dispose();
-  await pgdb.dispose();
+  await cleanUp();
 }

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { AsnRanges } from './asn-ranges';
 
 // The shipped files, read here the plain way (a regular expression per line) as the reference the compact
-// tables must answer like: every range's first address, and where the next range starts after it (a few
-// hundred overlap their neighbour; the lookup takes the last range starting at or before the address) its
-// last address and the address after it.
+// tables must answer like: every range's first address, and where the next range starts after it (one IPv4
+// range overlaps the next; the lookup takes the last range starting at or before the address) its last address
+// and the address after it.
 const dir = dirname(createRequire(import.meta.url).resolve('@ip-location-db/asn/package.json'));
 const rows = (file: string) =>
   readFileSync(join(dir, file), 'utf8')
