@@ -1,9 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { ActorKind, auditV1, Source } from '@opsledger/contracts';
-import type { StoredEvent } from '@opsledger/eventstore';
-import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { storedEvents } from '../test-support/stored-events';
 import { auditProjection } from './audit.projection';
 import { projectBatches } from '../test-support/project-batches';
@@ -47,18 +45,11 @@ const checkpoint = (through: number) =>
     }),
   );
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(() => db?.dispose());
-
 /** A fresh Audit Log with the events applied, one transaction per batch, as the runner applies them. */
-const project = (batches: StoredEvent[][]) =>
-  projectBatches(db, auditProjection, batches, {
-    entries: { table: 'audit_entry', orderBy: 'sequence' },
-    checkpoints: { table: 'audit_checkpoint', orderBy: 'through_sequence' },
-  });
+const project = projectBatches(auditProjection, {
+  entries: { table: 'audit_entry', orderBy: 'sequence' },
+  checkpoints: { table: 'audit_checkpoint', orderBy: 'through_sequence' },
+});
 
 describe('audit-log projection: given entries and a retention checkpoint between them in one batch', () => {
   const earlier = [entry(1), entry(2)];

@@ -1,9 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { loginsV1 } from '@opsledger/contracts';
-import type { StoredEvent } from '@opsledger/eventstore';
-import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ipLogProjection } from './ip-log.projection';
 import { storedEvents } from '../test-support/stored-events';
 import { projectBatches } from '../test-support/project-batches';
@@ -41,18 +39,11 @@ const lifted = (id: string) => event(`block-${id}`, create(loginsV1.LoginBlockLi
 const pruned = (before: number) =>
   event('prune', create(loginsV1.IpLogPrunedSchema, { pruneId: 'p', before: timestampFromDate(minute(before)) }));
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(() => db?.dispose());
-
 /** A fresh IP Log with the events applied, one transaction per batch, as the runner applies them. */
-const project = (batches: StoredEvent[][]) =>
-  projectBatches(db, ipLogProjection, batches, {
-    attempts: { table: 'login_attempt', orderBy: 'id' },
-    blocks: { table: 'login_block', orderBy: 'id' },
-  });
+const project = projectBatches(ipLogProjection, {
+  attempts: { table: 'login_attempt', orderBy: 'id' },
+  blocks: { table: 'login_block', orderBy: 'id' },
+});
 
 describe('ip-log projection: given attempts an earlier batch recorded, when a batch records more and answers old and new', () => {
   const earlier = [attempted('a', 1), located('a', 'First Net'), attempted('b', 2, loginsV1.LoginResult.SUCCEEDED), attempted('c', 3)];

@@ -1,24 +1,15 @@
-import type { StoredEvent } from '@opsledger/eventstore';
-import { createTestDatabase, type TestDatabase } from '@opsledger/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { taskListProjection } from './task-list.projection';
 import { taskEvents } from '../test-support/task-events';
 import { projectBatches } from '../test-support/project-batches';
 
 const { created, started, progressed, logged, failed, retried } = taskEvents();
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(() => db?.dispose());
-
 /** A fresh read model with the events applied, one transaction per batch, as the runner applies them. */
-const project = (batches: StoredEvent[][]) =>
-  projectBatches(db, taskListProjection, batches, {
-    tasks: { table: 'task', columns: 'id, status, progress, attempt, error, retryable, updated_at, version', orderBy: 'id' },
-    logs: { table: 'task_log', columns: 'task_id, stream_seq, text', orderBy: 'stream_seq' },
-  });
+const project = projectBatches(taskListProjection, {
+  tasks: { table: 'task', columns: 'id, status, progress, attempt, error, retryable, updated_at, version', orderBy: 'id' },
+  logs: { table: 'task_log', columns: 'task_id, stream_seq, text', orderBy: 'stream_seq' },
+});
 
 describe('task-list projection: given tasks an earlier batch created, when one batch changes them in different ways', () => {
   const earlier = [created('a'), created('b'), created('c'), created('d'), created('e'), started('c'), failed('c', true)];
