@@ -6,12 +6,9 @@
 //   the real projections (task list with its log lines, provisioning log) beside the synthetic one
 //   event → visible through the API at a sustained 1,000 events/s (a gateway process of its own): p50/p99
 // Prints figures; never fails on a number.   BENCH_EVENTS=100000 BENCH_SUSTAIN_SECONDS=10 npm run bench
-import { buildAll, builtMain } from '@opsledger/dev/build';
-import { imageRuntime } from '@opsledger/dev/image-runtime';
-import { readManifest } from '@opsledger/dev/manifest';
 import { aggregateSubject, eventRegistry, streamName } from '@opsledger/contracts';
 import { encodeEvent, ensureEventStream, EventStore, type NewEvent, ProjectionRunner } from '@opsledger/eventstore';
-import { createTestDatabase, createTestNats, freePort, ServiceProcess, testEnv } from '@opsledger/testing';
+import { createTestDatabase, createTestNats, ServiceProcess, testEnv } from '@opsledger/testing';
 import {
   auditProjection,
   dropContextSchemas,
@@ -44,6 +41,7 @@ import { sql } from 'kysely';
 import { benchProjection, createBenchTable } from './src/bench-projection';
 import { createTask } from './src/create-task';
 import { formatRow, measure, rate } from './src/measure';
+import { startBuiltGateway } from './src/built-gateway';
 
 const total = Number(process.env.BENCH_EVENTS ?? 100_000);
 const aggregates = Math.min(1_000, total);
@@ -380,23 +378,13 @@ async function sustainedLatency(seconds: number) {
   const perSecond = 1_000;
   const sNats = await createTestNats();
   const sDb = await createTestDatabase('opsledger-bench-sustained');
-  await buildAll(readManifest().filter((p) => p.name === 'gateway'));
-  const image = imageRuntime();
-  const port = await freePort();
-  const gateway = ServiceProcess.start('gateway', builtMain('gateway'), {
-    ...image.env,
-    NODE_OPTIONS: image.nodeFlags.join(' '),
-    OPSLEDGER_PREFIX: sNats.prefix,
-    NATS_URL: sNats.url,
-    DATABASE_URL: testEnv.databaseUrl,
-    GATEWAY_PORT: String(port),
-    LOG_LEVEL: 'warn',
-  });
-  const url = `http://127.0.0.1:${port}`;
   const stopWatching = new AbortController();
   let watching: Promise<void> | undefined;
+  let gateway: ServiceProcess | undefined;
   try {
-    await gateway.waitReady(`${url}/readyz`, 120_000);
+    const started = await startBuiltGateway(sNats, { LOG_LEVEL: 'warn' });
+    gateway = started.process;
+    const { url } = started;
     const accounts = await seedAccounts(await identityDb(sDb, sNats.prefix));
     const { cookie } = await signIn(url, accounts.admin.email, accounts.password);
     await ensureEventStream(sNats.jsm, 'tasks', { prefix: sNats.prefix });
@@ -484,7 +472,7 @@ async function sustainedLatency(seconds: number) {
   } finally {
     stopWatching.abort();
     await watching;
-    await gateway.stop();
+    await gateway?.stop();
     await dropContextSchemas(sDb, sNats.prefix);
     await sNats.dispose();
     await sDb.dispose();

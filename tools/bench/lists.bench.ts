@@ -23,15 +23,12 @@ import {
   signIn,
 } from '@opsledger/gateway/testing';
 import { contextSchema, migrateToLatest } from '@opsledger/db';
-import { buildAll, builtMain } from '@opsledger/dev/build';
-import { imageRuntime } from '@opsledger/dev/image-runtime';
-import { readManifest } from '@opsledger/dev/manifest';
-import { createTestDatabase, createTestNats, freePort, ServiceProcess, testEnv } from '@opsledger/testing';
+import { createTestDatabase, createTestNats, ServiceProcess, testEnv } from '@opsledger/testing';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { startBuiltGateway } from './src/built-gateway';
 
 const { values: args } = parseArgs({ options: { rows: { type: 'string' } }, allowPositionals: true });
 const rows = Number(args.rows ?? process.env.BENCH_ROWS ?? 10_000_000);
@@ -75,26 +72,14 @@ try {
   log(`seeded and indexed in ${((Date.now() - seedStart) / 1000).toFixed(0)} s\n`);
 
   // 2. A gateway process on these schemas, built and started as the image starts it.
-  await buildAll(readManifest().filter((p) => p.name === 'gateway'));
-  const image = imageRuntime();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const startedAt = Date.now();
-  gateway = ServiceProcess.start('gateway', builtMain('gateway'), {
-    ...image.env,
-    NODE_OPTIONS: image.nodeFlags.join(' '),
-    OPSLEDGER_PREFIX: prefix,
-    NATS_URL: nats.url,
-    DATABASE_URL: testEnv.databaseUrl,
-    GATEWAY_PORT: String(port),
-  });
-  await gateway.waitReady(`${url}/readyz`, 120_000);
+  const started = await startBuiltGateway(nats);
+  gateway = started.process;
+  const { url, rss } = started;
   const accounts = await seedAccounts(await identityDb(pgdb, prefix));
   const { cookie } = await signIn(url, accounts.admin.email, accounts.password);
-  const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${gateway!.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  // Idle memory: 30 s after the process started, before any list request (one node process: tsx loads in it).
-  await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - startedAt))));
-  log(`gateway idle RSS 30 s after start: ${fmt(rss())} MB (built, ${image.nodeFlags.join(' ')})\n`);
+  // Idle memory: 30 s after the process started, before any list request.
+  await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - started.startedAt))));
+  log(`gateway idle RSS 30 s after start: ${fmt(rss())} MB (built, ${started.nodeFlags.join(' ')})\n`);
 
   // The reader's statements for a request, captured from a reader in this process (same code, same database).
   const pool = new pg.Pool({ connectionString: testEnv.databaseUrl, max: 2 });

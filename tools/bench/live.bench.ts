@@ -7,26 +7,15 @@
 // The streams are plain sockets in this process, on the same two cores as the gateway: reading 10 k sockets is a load
 // of its own, so the fan-out figure is an upper bound. Prints figures; never fails on a number.
 //   BENCH_STREAMS=10000 BENCH_NOTICES=50 npm run bench:live
-import { buildAll, builtMain } from '@opsledger/dev/build';
-import { imageRuntime } from '@opsledger/dev/image-runtime';
-import { readManifest } from '@opsledger/dev/manifest';
 import { ensureEventStream, EventStore } from '@opsledger/eventstore';
 import { eventRegistry } from '@opsledger/contracts';
 import { createAccount, dropContextSchemas, identityDb, signIn } from '@opsledger/gateway/testing';
-import {
-  createTestDatabase,
-  createTestNats,
-  freePort,
-  ServiceProcess,
-  type TestDatabase,
-  testEnv,
-  type TestNats,
-} from '@opsledger/testing';
-import { readFileSync } from 'node:fs';
+import { createTestDatabase, createTestNats, ServiceProcess, type TestDatabase, type TestNats } from '@opsledger/testing';
 import { connect, type Socket } from 'node:net';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTask } from './src/create-task';
+import { startBuiltGateway } from './src/built-gateway';
 
 const streams = Number(process.env.BENCH_STREAMS ?? 10_000);
 const notices = Number(process.env.BENCH_NOTICES ?? 50);
@@ -56,22 +45,9 @@ try {
   pgdb = await createTestDatabase('opsledger-bench-live');
   nats = await createTestNats();
   log(`Ops Ledger live-update benchmark: ${fmt(streams)} streams on one gateway process, ${notices} notices, ${cpus().length} cores\n`);
-  await buildAll(readManifest().filter((p) => p.name === 'gateway'));
-  const image = imageRuntime();
-  const port = await freePort();
-  gateway = ServiceProcess.start('gateway', builtMain('gateway'), {
-    ...image.env,
-    NODE_OPTIONS: image.nodeFlags.join(' '),
-    OPSLEDGER_PREFIX: nats.prefix,
-    NATS_URL: nats.url,
-    DATABASE_URL: testEnv.databaseUrl,
-    GATEWAY_PORT: String(port),
-    LIVE_MAX_STREAMS_PER_USER: String(STREAMS_PER_ACCOUNT),
-    LOG_LEVEL: 'warn',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await gateway.waitReady(`${url}/readyz`, 120_000);
-  const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${gateway!.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  const started = await startBuiltGateway(nats, { LIVE_MAX_STREAMS_PER_USER: String(STREAMS_PER_ACCOUNT), LOG_LEVEL: 'warn' });
+  gateway = started.process;
+  const { url, port, rss } = started;
 
   // Sessions: admins (they see every notice), each signed in a few times, each session holding a share of the streams.
   const identity = await identityDb(pgdb, nats.prefix);
